@@ -1,0 +1,52 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+DB     ?= data/commitboard.duckdb
+PORT   ?= 8501
+
+.PHONY: run test lint format browser demo bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.app-installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $@ $(VENV)/.app-installed
+
+## run: start the app (demo data is loaded when the database is empty)
+run: $(VENV)/.app-installed
+	$(BIN)/python -m kpi demo --db $(DB) --if-empty
+	COMMITBOARD_DB=$(DB) $(BIN)/streamlit run app.py --server.port $(PORT)
+
+## test: install what tests need (a Chromium included), lint, run the whole suite
+test: $(VENV)/.dev-installed browser
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest
+
+## browser: make sure a Chromium for the browser tests is there
+browser: $(VENV)/.dev-installed
+	@BIN=$(BIN) sh scripts/ensure-browser.sh
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.dev-installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+demo: $(VENV)/.app-installed
+	$(BIN)/python -m kpi demo --db $(DB)
+
+bench: $(VENV)/.dev-installed browser
+	$(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,46 @@
+"""Commitboard: the router. Page config, who is using the app, the language, and the pages."""
+
+import streamlit as st
+
+from pages import common
+
+st.set_page_config(page_title="Commitboard", page_icon=":material/handshake:", layout="wide")
+
+lang = common.language_switch()
+viewer = common.current_viewer()
+
+PAGES = {
+    "dashboard": st.Page(
+        "pages/dashboard.py",
+        title=common.t("page_dashboard"),
+        icon=":material/monitoring:",
+        url_path="dashboard",
+        default=True,
+    ),
+    "log_contact": st.Page(
+        "pages/log_contact.py",
+        title=common.t("page_log_contact"),
+        icon=":material/edit_note:",
+        url_path="log",
+    ),
+    "reflection": st.Page(
+        "pages/reflection.py",
+        title=common.t("page_reflection"),
+        icon=":material/self_improvement:",
+        url_path="reflection",
+    ),
+    "training": st.Page(
+        "pages/training.py",
+        title=common.t("page_training"),
+        icon=":material/school:",
+        url_path="training",
+    ),
+    "import": st.Page(
+        "pages/importer.py",
+        title=common.t("page_import"),
+        icon=":material/upload_file:",
+        url_path="import",
+    ),
+}
+
+st.navigation([PAGES[name] for name in common.pages_for(viewer)]).run()

@@ -1,0 +1,1 @@
+"""Commitboard engine: contact logs in DuckDB and the commitment KPIs; never imports streamlit."""

@@ -1,0 +1,236 @@
+"""The command line: python -m kpi import|summary|rejects|roster|demo."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections.abc import Sequence
+
+import duckdb
+
+from kpi import db, i18n, ingest, metrics, settings
+from kpi.roster import RosterError, load_roster
+
+EXIT_OK, EXIT_ERROR, EXIT_UNREADABLE = 0, 1, 2
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m kpi",
+        description="Commitboard: contact logs into DuckDB, and the commitment KPIs next to activity.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def add(name: str, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.add_argument(
+            "--db", help="database file (default: $COMMITBOARD_DB or data/commitboard.duckdb)"
+        )
+        return p
+
+    p = add(
+        "import", "import contact logs (CSV or XLSX); rows that break a rule are kept as rejects"
+    )
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.add_argument("files", nargs="+", metavar="FILE")
+
+    p = add("summary", "the 12 KPIs for a window and filters")
+    p.add_argument("--from", dest="start", type=_date, metavar="YYYY-MM-DD")
+    p.add_argument("--to", dest="end", type=_date, metavar="YYYY-MM-DD")
+    p.add_argument("--rep", help="a rep's e-mail or name")
+    p.add_argument("--team", help="a team on the roster")
+    p.add_argument("--json", action="store_true", help="print one JSON object with the 12 keys")
+
+    p = add("rejects", "rejected rows with file, line and reasons")
+    p.add_argument(
+        "--csv",
+        nargs="?",
+        const="-",
+        metavar="FILE",
+        help="write a CSV to fix in Excel and import again (to FILE, or stdout)",
+    )
+    p.add_argument("--lang", choices=i18n.LANGS, default="en")
+
+    p = add("roster", "load the team roster from a CSV with columns email,name,team,role")
+    p.add_argument("file", metavar="FILE")
+
+    p = add("demo", "fill the database with demo contacts that tell the story")
+    p.add_argument(
+        "--contacts",
+        type=int,
+        default=int(settings.get("COMMITBOARD_DEMO_CONTACTS")),
+        metavar="N",
+        help="how many contacts (default: $COMMITBOARD_DEMO_CONTACTS or 20000)",
+    )
+    p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--if-empty", action="store_true", help="only when the database has no contacts")
+    return parser
+
+
+def _table(rows: Sequence[Sequence[object]], headers: Sequence[str]) -> str:
+    cells = [[str(h) for h in headers]] + [["" if v is None else str(v) for v in r] for r in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+    lines = [
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells
+    ]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def cmd_import(con: duckdb.DuckDBPyConnection, args: argparse.Namespace) -> int:
+    results: list[ingest.FileResult] = []
+    status = EXIT_OK
+    for name in args.files:
+        try:
+            results.append(ingest.import_file(con, name))
+        except ingest.FileUnreadable as exc:
+            print(f"error: {name}: {exc}", file=sys.stderr)
+            status = EXIT_UNREADABLE
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "accepted": sum(r.accepted for r in results),
+                    "rejected": sum(r.rejected for r in results),
+                    "files": [
+                        {
+                            "path": r.path,
+                            "accepted": r.accepted,
+                            "rejected": r.rejected,
+                            "skipped": r.skipped,
+                        }
+                        for r in results
+                    ],
+                }
+            )
+        )
+    else:
+        for r in results:
+            if r.skipped:
+                print(f"{r.path}: skipped (this content was imported before)")
+                continue
+            extra = f" ({r.updated} updated)" if r.updated else ""
+            print(
+                f"{r.path}: {r.rows_read} rows read, {r.accepted} accepted{extra}, {r.rejected} rejected"
+            )
+            if r.ignored_columns:
+                print(f"  ignored columns: {', '.join(r.ignored_columns)}")
+        if any(r.rejected for r in results):
+            print("see the rejected rows with: python -m kpi rejects")
+    return status
+
+
+def _fmt(key: str, value: float | int | None) -> str:
+    if value is None:
+        return "–"
+    if key in metrics.RATIO_KEYS:
+        return i18n.fmt_pct(value, "en", 1)
+    if key == "revenue":
+        return i18n.fmt_money(value, "en", 2)
+    if key == "avg_commitment":
+        return i18n.fmt_number(value, "en", 2)
+    return i18n.fmt_number(value, "en")
+
+
+def cmd_summary(con: duckdb.DuckDBPyConnection, args: argparse.Namespace) -> int:
+    window = metrics.Window(args.start, args.end)
+    filters = metrics.Filters(reps=(args.rep,) if args.rep else (), team=args.team)
+    kpis = metrics.summary(con, window, filters)
+    if args.json:
+        print(json.dumps(kpis))
+        return EXIT_OK
+    print(_table([(k, _fmt(k, kpis[k])) for k in metrics.ACTIVITY_KEYS], ["activity", "value"]))
+    print()
+    print(_table([(k, _fmt(k, kpis[k])) for k in metrics.COMMITMENT_KEYS], ["commitment", "value"]))
+    return EXIT_OK
+
+
+def cmd_rejects(con: duckdb.DuckDBPyConnection, args: argparse.Namespace) -> int:
+    if args.csv:
+        if args.csv == "-":
+            n = ingest.write_rejects_csv(con, sys.stdout, lang=args.lang)
+        else:
+            with open(args.csv, "w", encoding="utf-8-sig", newline="") as out:
+                n = ingest.write_rejects_csv(con, out, lang=args.lang)
+            print(f"{n} rejected rows written to {args.csv}; fix them and import that file again")
+        return EXIT_OK
+    frame = ingest.rejects_frame(con)
+    if frame.empty:
+        print("no rejected rows")
+        return EXIT_OK
+    rows = [
+        (r.file, r.line, "; ".join(i18n.reason_text(x, args.lang) for x in r.reasons))
+        for r in frame.itertuples()
+    ]
+    print(_table(rows, ["file", "line", "reasons"]))
+    return EXIT_OK
+
+
+def cmd_roster(con: duckdb.DuckDBPyConnection, args: argparse.Namespace) -> int:
+    try:
+        n = load_roster(con, args.file)
+    except (RosterError, UnicodeDecodeError) as exc:
+        print(f"error: {args.file}: {exc}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    print(f"roster loaded: {n} people")
+    return EXIT_OK
+
+
+def cmd_demo(con: duckdb.DuckDBPyConnection, args: argparse.Namespace) -> int:
+    from kpi import demo
+
+    if args.if_empty and not demo.is_empty(con):
+        return EXIT_OK
+    if args.contacts < 1:
+        print("error: --contacts must be at least 1", file=sys.stderr)
+        return EXIT_ERROR
+
+    def progress(fraction: float, _message: str) -> None:
+        print(f"\rdemo data: {fraction:4.0%}", end="", file=sys.stderr, flush=True)
+
+    n = demo.generate(con, contacts=args.contacts, seed=args.seed, progress=progress)
+    print(file=sys.stderr)
+    print(f"demo data: {n} contacts")
+    return EXIT_OK
+
+
+COMMANDS = {
+    "import": cmd_import,
+    "summary": cmd_summary,
+    "rejects": cmd_rejects,
+    "roster": cmd_roster,
+    "demo": cmd_demo,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        con = db.connect(args.db)
+    except db.StoreError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    try:
+        return COMMANDS[args.command](con, args)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except (duckdb.Error, OSError, ValueError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        print(f"error: {first}", file=sys.stderr)
+        return EXIT_ERROR
+    finally:
+        con.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

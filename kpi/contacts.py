@@ -1,0 +1,258 @@
+"""The write path for one contact (the form uses it): same rules as an import, one transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import duckdb
+import pandas as pd
+
+from kpi import fields as F
+from kpi.db import bump_version, transaction
+from kpi.ingest import UPDATE_SET, validate_stage, write_validated
+
+RETRIES = 5
+
+
+class ConflictError(Exception):
+    """Someone else changed the same contact at the same moment; nothing was saved."""
+
+
+@dataclass
+class SaveResult:
+    id: int | None = None
+    errors: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _text(value: object) -> str | None:
+    """A form value as the text an import file would hold."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float | Decimal):
+        return format(Decimal(str(value)).normalize(), "f")
+    return str(value)
+
+
+_STAGE_COLUMNS = ", ".join(f"{name} varchar" for name in F.FIELD_NAMES)
+_STAGE_VALUES = ", ".join(f"${name}" for name in F.FIELD_NAMES)
+
+
+def _stage_one(cur: duckdb.DuckDBPyConnection, values: dict[str, object]) -> None:
+    unknown = set(values) - set(F.FIELD_NAMES)
+    if unknown:
+        raise ValueError(f"unknown field(s): {', '.join(sorted(unknown))}")
+    cur.execute(
+        f"""
+        create or replace temp table stage (
+            __line integer, __shape varchar, {_STAGE_COLUMNS},
+            __fields map(varchar, varchar), __blank boolean, __raw varchar)
+        """
+    )
+    cur.execute(
+        f"insert into stage values (1, null, {_STAGE_VALUES}, null, false, null)",
+        {name: _text(values.get(name)) for name in F.FIELD_NAMES},
+    )
+
+
+def _errors(cur: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
+    reasons = cur.execute("select reasons from validated").fetchone()[0]
+    errors: dict[str, list[str]] = {}
+    for reason in reasons:
+        code, _, column = reason.partition(":")
+        errors.setdefault(column, []).append(code)
+    return errors
+
+
+def _retrying(cur: duckdb.DuckDBPyConnection, work):
+    """Run work(cur) in a transaction, retrying DuckDB's optimistic-concurrency conflicts."""
+    for attempt in range(RETRIES):
+        try:
+            return transaction(cur, work)
+        except duckdb.TransactionException as exc:
+            if "conflict" not in str(exc).lower() or attempt == RETRIES - 1:
+                raise ConflictError(str(exc).splitlines()[0]) from None
+            time.sleep(0.01 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
+def save_contact(
+    con: duckdb.DuckDBPyConnection, values: dict[str, object], *, today: dt.date | None = None
+) -> SaveResult:
+    """Validate and save one new contact; errors per field (codes as in reject reasons) when invalid."""
+    cur = con.cursor()
+    try:
+        _stage_one(cur, values)
+        validate_stage(cur, today)
+        errors = _errors(cur)
+        if errors:
+            return SaveResult(errors=errors)
+
+        def write(c: duckdb.DuckDBPyConnection) -> SaveResult:
+            _, _, ids = write_validated(c, source="form", file_id=None)
+            bump_version(c)
+            return SaveResult(id=ids[0])
+
+        return _retrying(cur, write)
+    finally:
+        cur.close()
+
+
+def update_contact(
+    con: duckdb.DuckDBPyConnection,
+    contact: int,
+    values: dict[str, object],
+    *,
+    rep_key: str | None = None,
+    today: dt.date | None = None,
+) -> SaveResult:
+    """Replace the fields of one contact (only the rep's own when rep_key is given)."""
+    cur = con.cursor()
+    try:
+        _stage_one(cur, values)
+        validate_stage(cur, today)
+        errors = _errors(cur)
+        if errors:
+            return SaveResult(errors=errors)
+
+        def write(c: duckdb.DuckDBPyConnection) -> SaveResult:
+            rows = c.execute(
+                f"""
+                    update contacts set {UPDATE_SET}, rep_key = lower(trim(v.rep)),
+                        account_key = lower(trim(v.account)), updated_at = current_timestamp
+                    from validated as v
+                    where contacts.id = $id and ($rep_key is null or contacts.rep_key = $rep_key)
+                    returning contacts.id
+                    """,
+                {"id": contact, "rep_key": rep_key},
+            ).fetchall()
+            if not rows:
+                return SaveResult(errors={"": ["not_found"]})
+            bump_version(c)
+            return SaveResult(id=contact)
+
+        return _retrying(cur, write)
+    finally:
+        cur.close()
+
+
+def delete_contact(
+    con: duckdb.DuckDBPyConnection, contact: int, *, rep_key: str | None = None
+) -> bool:
+    """Delete one contact (only the rep's own when rep_key is given); False when nothing matched."""
+    cur = con.cursor()
+    try:
+
+        def write(c: duckdb.DuckDBPyConnection) -> bool:
+            rows = c.execute(
+                "delete from contacts where id = $id and ($rep_key is null or rep_key = $rep_key)"
+                " returning id",
+                {"id": contact, "rep_key": rep_key},
+            ).fetchall()
+            if rows:
+                bump_version(c)
+            return bool(rows)
+
+        return _retrying(cur, write)
+    finally:
+        cur.close()
+
+
+def set_commitment_status(
+    con: duckdb.DuckDBPyConnection, contact: int, status: str, *, rep_key: str | None = None
+) -> str | None:
+    """Mark an open commitment kept or broken.
+
+    Returns None when done, else the status someone else set first (the caller tells the user).
+    """
+    if status not in ("kept", "broken", "open"):
+        raise ValueError(f"unknown status {status!r}")
+    cur = con.cursor()
+    try:
+
+        def write(c: duckdb.DuckDBPyConnection) -> str | None:
+            rows = c.execute(
+                """
+                    update contacts set commitment_status = $status, updated_at = current_timestamp
+                    where id = $id and commitment_status = 'open'
+                      and ($rep_key is null or rep_key = $rep_key)
+                    returning id
+                    """,
+                {"id": contact, "status": status, "rep_key": rep_key},
+            ).fetchall()
+            if rows:
+                bump_version(c)
+                return None
+            now = c.execute(
+                "select commitment_status from contacts where id = ?", [contact]
+            ).fetchone()
+            return now[0] if now and now[0] else "missing"
+
+        return _retrying(cur, write)
+    finally:
+        cur.close()
+
+
+def open_commitments(con: duckdb.DuckDBPyConnection, rep_key: str) -> pd.DataFrame:
+    """A rep's open commitments, the earliest due first."""
+    return (
+        con.cursor()
+        .execute(
+            """
+            select id, contact_date, account, contact_person, commitment_level, commitment,
+                   commitment_due
+            from contacts
+            where rep_key = lower(trim($rep)) and commitment_status = 'open'
+            order by commitment_due nulls last, contact_date, id
+            """,
+            {"rep": rep_key},
+        )
+        .df()
+    )
+
+
+def recent_contacts(con: duckdb.DuckDBPyConnection, rep_key: str, limit: int = 20) -> pd.DataFrame:
+    """A rep's latest contacts, newest first, with every field (for editing)."""
+    return (
+        con.cursor()
+        .execute(
+            f"""
+            select id, {", ".join(F.FIELD_NAMES)}
+            from contacts where rep_key = lower(trim($rep))
+            order by contact_date desc, id desc limit $limit
+            """,
+            {"rep": rep_key, "limit": limit},
+        )
+        .df()
+    )
+
+
+def accounts(con: duckdb.DuckDBPyConnection, rep_key: str | None = None) -> list[str]:
+    """Known account names (one spelling per account), the rep's own first when given."""
+    rows = (
+        con.cursor()
+        .execute(
+            """
+            select any_value(account order by contact_date desc) as account
+            from contacts group by account_key
+            order by max(case when rep_key = lower(trim($rep)) then 1 else 0 end) desc,
+                     count(*) desc, account
+            limit 5000
+            """,
+            {"rep": rep_key or ""},
+        )
+        .fetchall()
+    )
+    return [r[0] for r in rows]

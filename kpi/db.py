@@ -1,0 +1,201 @@
+"""The DuckDB store: where the database lives, its schema, and migrations."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+
+DEFAULT_DB = Path(__file__).resolve().parent.parent / "data" / "commitboard.duckdb"
+SCHEMA_VERSION = 1
+
+
+class StoreError(Exception):
+    """A problem with the database file that a person can act on."""
+
+
+def db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """The database path: explicit argument, else $COMMITBOARD_DB, else data/commitboard.duckdb."""
+    if explicit:
+        return Path(explicit)
+    env = os.environ.get("COMMITBOARD_DB")
+    return Path(env) if env else DEFAULT_DB
+
+
+# Each step takes the schema from version i to i + 1 and runs inside one transaction.
+_V1 = """
+create table meta (key varchar primary key, value varchar not null);
+
+-- Bumped by every write; the UI keys its caches on it.
+create sequence data_version_seq start 1;
+
+create sequence contact_id_seq start 1;
+create table contacts (
+    id bigint not null default nextval('contact_id_seq'),
+    contact_id varchar,
+    contact_date date not null,
+    rep varchar not null,
+    rep_key varchar not null,
+    account varchar not null,
+    account_key varchar not null,
+    contact_person varchar,
+    contact_role varchar,
+    channel varchar not null,
+    appointment_planned boolean not null default false,
+    quote_sent boolean not null default false,
+    quote_amount decimal(18, 2),
+    revenue decimal(18, 2),
+    commitment_level tinyint not null default 0,
+    commitment varchar,
+    commitment_due date,
+    commitment_status varchar,
+    would_repeat varchar,
+    reflection varchar,
+    lesson varchar,
+    share_for_training boolean not null default false,
+    notes varchar,
+    source varchar not null,
+    file_id bigint,
+    line integer,
+    created_at timestamp not null default current_timestamp,
+    updated_at timestamp not null default current_timestamp
+);
+
+create sequence file_id_seq start 1;
+create table imported_files (
+    id bigint not null,
+    path varchar not null,
+    name varchar not null,
+    sha256 varchar not null,
+    rows_read bigint not null,
+    accepted bigint not null,
+    updated bigint not null,
+    rejected bigint not null,
+    imported_at timestamp not null default current_timestamp
+);
+
+create sequence reject_id_seq start 1;
+create table rejects (
+    id bigint not null default nextval('reject_id_seq'),
+    file_id bigint not null,
+    line integer not null,
+    raw varchar,
+    fields map(varchar, varchar),
+    reasons varchar[] not null
+);
+
+create table roster (
+    email varchar not null,
+    email_key varchar not null,
+    name varchar not null,
+    team varchar,
+    role varchar not null
+);
+"""
+
+MIGRATIONS: list[str] = [_V1]
+assert len(MIGRATIONS) == SCHEMA_VERSION
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    """The schema version of an open database; 0 when it is empty."""
+    has_meta = con.execute(
+        "select count(*) from information_schema.tables where table_name = 'meta' and table_schema = 'main'"
+    ).fetchone()[0]
+    if not has_meta:
+        return 0
+    row = con.execute("select value from meta where key = 'schema_version'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> int:
+    """Bring the schema up to date, one transaction per step; returns the version reached."""
+    version = schema_version(con)
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"database schema version {version} is newer than this program ({SCHEMA_VERSION}); upgrade Commitboard"
+        )
+    while version < SCHEMA_VERSION:
+        con.execute("begin transaction")
+        try:
+            con.execute(MIGRATIONS[version])
+            con.execute(
+                "insert or replace into meta values ('schema_version', ?)", [str(version + 1)]
+            )
+            con.execute("commit")
+        except Exception:
+            con.execute("rollback")
+            raise
+        version += 1
+    return version
+
+
+def connect(
+    path: str | os.PathLike[str] | None = None, *, read_only: bool = False
+) -> duckdb.DuckDBPyConnection:
+    """Open (creating if needed) the database and migrate it; raises StoreError with a clear reason."""
+    target = db_path(path)
+    if str(target) != ":memory:":
+        if target.exists() and target.is_dir():
+            raise StoreError(f"{target} is a folder, not a database file")
+        target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(str(target), read_only=read_only)
+    except duckdb.IOException as exc:
+        raise StoreError(_explain_io_error(target, exc)) from None
+    except duckdb.Error as exc:
+        raise StoreError(f"cannot open database {target}: {_first_line(exc)}") from None
+    if not read_only:
+        migrate(con)
+    return con
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+def _explain_io_error(target: Path, exc: Exception) -> str:
+    text = str(exc)
+    if "lock" in text.lower():
+        # DuckDB names the holder as "(PID 1234)"; keep that part, it tells the user what to stop.
+        holder = ""
+        if "PID" in text:
+            holder = " by " + text[text.index("PID") :].split(")")[0].strip()
+        return (
+            f"database {target} is in use{holder}: stop that program (the app?) first, "
+            "or import through the app's Import page"
+        )
+    return f"cannot open database {target}: {_first_line(exc)}"
+
+
+def bump_version(con: duckdb.DuckDBPyConnection) -> None:
+    """Mark that data changed (call inside the writing transaction)."""
+    con.execute("select nextval('data_version_seq')").fetchone()
+
+
+def data_version(con: duckdb.DuckDBPyConnection) -> int:
+    """A number that changes whenever contacts, rejects or the roster change."""
+    return int(
+        con.cursor()
+        .execute(
+            "select last_value from duckdb_sequences() where sequence_name = 'data_version_seq'"
+        )
+        .fetchone()[0]
+        or 0
+    )
+
+
+def transaction(
+    con: duckdb.DuckDBPyConnection, work: Callable[[duckdb.DuckDBPyConnection], object]
+):
+    """Run work(con) in one transaction: all of it or nothing."""
+    con.execute("begin transaction")
+    try:
+        result = work(con)
+    except BaseException:
+        con.execute("rollback")
+        raise
+    con.execute("commit")
+    return result

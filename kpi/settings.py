@@ -1,0 +1,39 @@
+"""Every setting Commitboard reads from the environment, with its default and help, in one table."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "COMMITBOARD_DB",
+        "data/commitboard.duckdb",
+        "The DuckDB database file; `--db` on the command line wins over it.",
+    ),
+    Setting(
+        "COMMITBOARD_LANG",
+        "nl",
+        "The app's language until a user picks one: `nl` (Dutch) or `en` (English).",
+    ),
+    Setting(
+        "COMMITBOARD_DEMO_CONTACTS",
+        "20000",
+        "How many demo contacts `make run` creates when the database is empty.",
+    ),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def get(name: str) -> str:
+    """The setting's value from the environment, else its default."""
+    return os.environ.get(name) or _BY_NAME[name].default

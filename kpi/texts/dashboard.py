@@ -1,0 +1,3 @@
+"""Texts of the dashboard page (key -> {"en": ..., "nl": ...})."""
+
+TEXTS: dict[str, dict[str, str]] = {}

@@ -1,0 +1,3 @@
+"""Texts of the log contact page (key -> {"en": ..., "nl": ...})."""
+
+TEXTS: dict[str, dict[str, str]] = {}

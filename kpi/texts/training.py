@@ -1,0 +1,3 @@
+"""Texts of the training page (key -> {"en": ..., "nl": ...})."""
+
+TEXTS: dict[str, dict[str, str]] = {}

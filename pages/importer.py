@@ -1,0 +1,7 @@
+"""The importer page."""
+
+import streamlit as st
+
+from pages.common import t
+
+st.title(t("page_importer"))

@@ -1,0 +1,7 @@
+"""The log contact page."""
+
+import streamlit as st
+
+from pages.common import t
+
+st.title(t("page_log_contact"))

@@ -1,0 +1,7 @@
+"""The reflection page."""
+
+import streamlit as st
+
+from pages.common import t
+
+st.title(t("page_reflection"))
