@@ -12,7 +12,7 @@ import pandas as pd
 
 from kpi import fields as F
 from kpi.db import bump_version, transaction
-from kpi.ingest import UPDATE_SET, validate_stage, write_validated
+from kpi.ingest import UPDATE_SET, validate, write_validated
 
 RETRIES = 5
 
@@ -57,12 +57,11 @@ def _stage_one(cur: duckdb.DuckDBPyConnection, values: dict[str, object]) -> Non
     cur.execute(
         f"""
         create or replace temp table stage (
-            __line integer, __shape varchar, {_STAGE_COLUMNS},
-            __fields map(varchar, varchar), __blank boolean, __raw varchar)
+            __line integer, __shape varchar, __raw varchar, {_STAGE_COLUMNS})
         """
     )
     cur.execute(
-        f"insert into stage values (1, null, {_STAGE_VALUES}, null, false, null)",
+        f"insert into stage values (1, null, null, {_STAGE_VALUES})",
         {name: _text(values.get(name)) for name in F.FIELD_NAMES},
     )
 
@@ -95,15 +94,15 @@ def save_contact(
     cur = con.cursor()
     try:
         _stage_one(cur, values)
-        validate_stage(cur, today)
+        validate(cur, today=today)
         errors = _errors(cur)
         if errors:
             return SaveResult(errors=errors)
 
         def write(c: duckdb.DuckDBPyConnection) -> SaveResult:
-            _, _, ids = write_validated(c, source="form", file_id=None)
+            _, _, new_id = write_validated(c, source="form", file_id=None)
             bump_version(c)
-            return SaveResult(id=ids[0])
+            return SaveResult(id=new_id)
 
         return _retrying(cur, write)
     finally:
@@ -122,7 +121,7 @@ def update_contact(
     cur = con.cursor()
     try:
         _stage_one(cur, values)
-        validate_stage(cur, today)
+        validate(cur, today=today)
         errors = _errors(cur)
         if errors:
             return SaveResult(errors=errors)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
 from kpi import fields as F
 from kpi.db import bump_version, transaction
@@ -86,7 +87,7 @@ def _bool_expr(col: str) -> str:
 
 
 def _build_validation_sql() -> str:
-    # p: each field as trimmed raw text (r_*) and parsed; the outer select names every reason.
+    # p: each field as trimmed raw text (r_*) and parsed (p_*); the outer select names every reason.
     inner: list[str] = []
     typed: list[str] = []
     reasons: list[str] = []
@@ -111,15 +112,17 @@ def _build_validation_sql() -> str:
         elif f.kind == "decimal":
             inner.append(f"{_decimal_norm(c)} as p_{c}")
             typed.append(
-                f"case when regexp_full_match(p_{c}, {dec_ok}) then try_cast(p_{c} as decimal(18, 2)) end as {c}"
+                f"case when regexp_full_match(p_{c}, {dec_ok})"
+                f" then try_cast(p_{c} as decimal(18, 2)) end as {c}"
             )
             reasons.append(
                 f"case when p_{c} = 'negative' then 'negative:{c}'"
                 f" when p_{c} = 'ambiguous' then 'ambiguous_decimal:{c}'"
                 f" when p_{c} = 'bad' then 'bad_decimal:{c}'"
-                f" when p_{c} is not null and not regexp_full_match(p_{c}, {dec_ok}) then 'too_many_decimals:{c}'"
-                f" when p_{c} is not null and try_cast(p_{c} as decimal(18, 2)) is null then 'bad_decimal:{c}'"
-                " end"
+                f" when p_{c} is not null and not regexp_full_match(p_{c}, {dec_ok})"
+                f" then 'too_many_decimals:{c}'"
+                f" when p_{c} is not null and try_cast(p_{c} as decimal(18, 2)) is null"
+                f" then 'bad_decimal:{c}' end"
             )
         elif f.kind == "level":
             typed.append(
@@ -134,22 +137,19 @@ def _build_validation_sql() -> str:
             reasons.append(f"case when r_{c} is null then 'missing:{c}' end")
     reasons += [
         "case when p_contact_date > $today then 'future_date:contact_date' end",
-        "case when regexp_full_match(coalesce(r_commitment_level, '0'), '[1-4]') and r_commitment is null"
-        " then 'missing:commitment' end",
+        "case when regexp_full_match(coalesce(r_commitment_level, '0'), '[1-4]')"
+        " and r_commitment is null then 'missing:commitment' end",
         "case when coalesce(r_commitment_level, '0') = '0' and p_commitment_status is not null"
         " then 'status_without_commitment:commitment_status' end",
-        "case when r_contact_id is not null and count(r_contact_id) over (partition by r_contact_id) > 1"
-        " then 'duplicate_id:contact_id' end",
     ]
     return f"""
     create or replace temp table validated as
     with p as (
-        select s.__line, s.__raw, s.__fields, s.__shape,
+        select s.__line, s.__raw, s.__shape,
             {", ".join(inner)}
-        from stage as s
-        where not s.__blank
+        from (<source>) as s
     )
-    select __line as line, __raw as raw, __fields as fields,
+    select __line as line, __raw as raw,
         {", ".join(typed)},
         case when __shape is not null then ['bad_shape:' || __shape]
              else list_filter([{", ".join(reasons)}], r -> r is not null) end as reasons
@@ -157,7 +157,7 @@ def _build_validation_sql() -> str:
     """
 
 
-VALIDATION_SQL = _build_validation_sql()
+_VALIDATION_TEMPLATE = _build_validation_sql()
 
 
 def _validation_params(today: dt.date) -> dict[str, object]:
@@ -173,61 +173,76 @@ def _validation_params(today: dt.date) -> dict[str, object]:
     return params
 
 
-def validate_stage(con: duckdb.DuckDBPyConnection, today: dt.date | None = None) -> None:
-    """Turn temp table `stage` (raw text) into temp table `validated` (typed values + reasons)."""
-    con.execute(VALIDATION_SQL, _validation_params(today or dt.date.today()))
+def validate(
+    con: duckdb.DuckDBPyConnection,
+    source: str = "select * from stage",
+    params: dict[str, object] | None = None,
+    today: dt.date | None = None,
+) -> None:
+    """Validate `source` into temp table `validated`: typed values and every reason per row.
+
+    The source gives raw text per canonical column plus __line, __raw and __shape (a CSV
+    structure problem). Contact ids repeated within the source are rejected, all of them.
+    """
+    con.execute(
+        _VALIDATION_TEMPLATE.replace("<source>", source),
+        _validation_params(today or dt.date.today()) | (params or {}),
+    )
+    con.execute(
+        """
+        update validated set reasons = list_append(reasons, 'duplicate_id:contact_id')
+        where contact_id in (
+            select contact_id from validated where contact_id is not null
+            group by contact_id having count(*) > 1)
+        """
+    )
 
 
 # Columns written to contacts from `validated`, in one place for insert and update.
-CONTACT_COLUMNS: tuple[str, ...] = F.FIELD_NAMES
-_INSERT_COLS = ", ".join(CONTACT_COLUMNS)
+_INSERT_COLS = ", ".join(F.FIELD_NAMES)
+_STATUS = "case when {v}commitment_level >= 1 then coalesce({v}commitment_status, 'open') end"
 _SELECT_COLS = ", ".join(
-    "case when commitment_level >= 1 then coalesce(commitment_status, 'open') end"
-    if c == "commitment_status"
-    else c
-    for c in CONTACT_COLUMNS
+    _STATUS.format(v="") if c == "commitment_status" else c for c in F.FIELD_NAMES
 )
 UPDATE_SET = ", ".join(
-    f"{c} = v.{c}"
-    if c != "commitment_status"
-    else "commitment_status = case when v.commitment_level >= 1 then coalesce(v.commitment_status, 'open') end"
-    for c in CONTACT_COLUMNS
+    f"{c} = " + (_STATUS.format(v="v.") if c == "commitment_status" else f"v.{c}")
+    for c in F.FIELD_NAMES
     if c != "contact_id"
 )
 
 
 def write_validated(
     con: duckdb.DuckDBPyConnection, *, source: str, file_id: int | None
-) -> tuple[int, int, list[int]]:
-    """Write the accepted rows of `validated` to contacts; returns (inserted, updated, new ids)."""
+) -> tuple[int, int, int | None]:
+    """Write the accepted rows of `validated` to contacts: (inserted, updated, last new id)."""
     updated = con.execute(
         f"""
         update contacts set {UPDATE_SET},
             rep_key = lower(trim(v.rep)), account_key = lower(trim(v.account)),
             source = $source, file_id = $file_id, line = v.line, updated_at = current_timestamp
         from validated as v
-        where len(v.reasons) = 0 and v.contact_id is not null and contacts.contact_id = v.contact_id
+        where len(v.reasons) = 0 and v.contact_id is not null
+          and contacts.contact_id = v.contact_id
         """,
         {"source": source, "file_id": file_id},
     ).fetchone()[0]
-    new_ids = con.execute(
+    inserted = con.execute(
         f"""
         insert into contacts ({_INSERT_COLS}, rep_key, account_key, source, file_id, line)
         select {_SELECT_COLS}, lower(trim(rep)), lower(trim(account)), $source, $file_id, line
         from validated as v
         where len(v.reasons) = 0
-          and (v.contact_id is null
-               or not exists (select 1 from contacts c where c.contact_id = v.contact_id))
-        order by line
-        returning id
+          and (v.contact_id is null or v.contact_id not in (
+                select contact_id from contacts where contact_id is not null))
         """,
         {"source": source, "file_id": file_id},
-    ).fetchall()
-    return len(new_ids), int(updated), [r[0] for r in new_ids]
+    ).fetchone()[0]
+    last_id = con.execute("select currval('contact_id_seq')").fetchone()[0] if inserted else None
+    return int(inserted), int(updated), last_id
 
 
 # ---------------------------------------------------------------------------------------------
-# Reading files into the staging table.
+# Reading files.
 # ---------------------------------------------------------------------------------------------
 
 
@@ -341,102 +356,68 @@ def _quote(value: str, delimiter: str) -> str:
     return value
 
 
-def _canonical_select(layout: _Layout) -> str:
-    """Select list turning file columns c0..cN into the canonical columns plus the __fields map."""
+def _source(layout: _Layout, reader: str, line: str, raw: str, shape: str) -> str:
+    """A select over `reader` giving the canonical columns from file columns c0..cN."""
     by_name = {name: i for i, name in layout.mapping.items()}
-    cols = [
+    cols = ", ".join(
         f"c{by_name[f.name]} as {f.name}" if f.name in by_name else f"null::varchar as {f.name}"
         for f in F.FIELDS
-    ]
-    values = ", ".join(f"c{i}" for i in sorted(layout.mapping))
-    return ", ".join(cols) + f", map($names, [{values}]) as __fields"
-
-
-def _raw_expr(n_cols: int) -> str:
-    """The record re-joined with its delimiter, quoted where needed: the raw text a person sees."""
-    parts = ", ".join(
-        f"case when regexp_matches(coalesce(c{i}, ''), $needs_quote)"
-        f" then '\"' || replace(c{i}, '\"', '\"\"') || '\"' else coalesce(c{i}, '') end"
-        for i in range(n_cols)
     )
-    return f"concat_ws($delim, {parts})"
+    # DuckDB reads an empty field as null: a row of only delimiters is skipped like a blank line.
+    every = ", ".join(f"c{i}" for i in range(len(layout.headers)))
+    return (
+        f"select {line} as __line, {raw} as __raw, {shape} as __shape, {cols}"
+        f" from {reader} where coalesce({every}) is not null"
+    )
 
 
-def _blank_expr(n_cols: int) -> str:
-    return " and ".join(f"nullif(trim(c{i}), '') is null" for i in range(n_cols))
-
-
-_READ_CSV = """
-    read_csv($path, delim = $delim, quote = '"', escape = '"', header = false, skip = $skip,
+_READ_FILE = """
+    read_csv($path, delim = $delim, quote = '"', escape = '"', header = false, skip = 1,
              columns = $columns, auto_detect = false, null_padding = false, strict_mode = true,
-             store_rejects = true, rejects_table = 'csv_rejects', rejects_scan = 'csv_reject_scans',
-             max_line_size = 20000000)
+             store_rejects = true, max_line_size = 20000000)
 """
 
 
-def _stage_fast(
-    con: duckdb.DuckDBPyConnection, path: Path, layout: _Layout, newlines: int, ends_nl: bool
+def _validate_fast(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    layout: _Layout,
+    lines: int,
+    today: dt.date | None,
 ) -> bool:
-    """Stage a regular UTF-8 CSV straight through DuckDB; False when line numbers would not be exact."""
+    """Validate a regular UTF-8 CSV straight from the file, in parallel.
+
+    Only when every record is one physical line and well formed, so that record k is line k + 2;
+    returns False (nothing kept) otherwise, and the careful path takes over.
+    """
     n = len(layout.headers)
-    con.execute("drop table if exists csv_rejects")
-    con.execute("drop table if exists csv_reject_scans")
-    con.execute(
-        f"create or replace temp table stage_raw as select * from {_READ_CSV}",
-        {
-            "path": str(path),
-            "delim": layout.delimiter,
-            "skip": 1,
-            "columns": {f"c{i}": "VARCHAR" for i in range(n)},
-        },
-    )
-    good = con.execute("select count(*) from stage_raw").fetchone()[0]
-    bad = con.execute("select count(distinct line) from csv_rejects").fetchone()[0]
-    lines = newlines + (0 if ends_nl else 1)
-    if good + bad + 1 != lines:
-        return False  # blank lines or line breaks inside fields: line numbers need the careful path
-    if bad:
-        numbered = """
-            with good_lines as (
-                select l.range as line, row_number() over (order by l.range) - 1 as k
-                from range(2, $lines + 1) as l
-                where l.range not in (select line from csv_rejects)
-            )
-            select g.line::integer as __line, s.*
-            from (select rowid as k, * from stage_raw) as s join good_lines as g using (k)
-        """
-    else:
-        numbered = "select (rowid + 2)::integer as __line, * from stage_raw"
-    con.execute(
-        f"""
-        create or replace temp table stage as
-        select __line, null::varchar as __shape, {_canonical_select(layout)},
-               ({_blank_expr(n)}) as __blank, {_raw_expr(n)} as __raw
-        from ({numbered})
-        """,
-        _stage_params(layout) | ({"lines": lines} if bad else {}),
-    )
-    # Records DuckDB could not split into the header's columns: kept with their raw line.
-    con.execute(
-        """
-        insert into stage (__line, __shape, __raw, __blank)
-        select line,
-               case when bool_or(error_type = 'TOO MANY COLUMNS') then 'too_many_fields'
-                    when bool_or(error_type = 'MISSING COLUMNS') then 'too_few_fields'
-                    else replace(lower(min(error_type)), ' ', '_') end,
-               any_value(csv_line), false
-        from csv_rejects group by line
-        """
-    )
-    return True
-
-
-def _stage_params(layout: _Layout) -> dict[str, object]:
-    return {
-        "names": [layout.mapping[i] for i in sorted(layout.mapping)],
+    params = {
+        "path": str(path),
         "delim": layout.delimiter,
-        "needs_quote": "[" + ("\\t" if layout.delimiter == "\t" else layout.delimiter) + '"\\n\\r]',
+        "columns": {f"c{i}": "VARCHAR" for i in range(n)},
     }
+    # Blank lines and line breaks inside quotes make records and lines disagree; DuckDB skips
+    # blank lines and reports malformed ones in reject_errors.
+    validate(
+        con,
+        _source(layout, _READ_FILE, "null::integer", "null::varchar", "null::varchar"),
+        params,
+        today,
+    )
+    records = con.execute("select count(*) from validated").fetchone()[0]
+    malformed = con.execute("select count(*) from reject_errors").fetchone()[0]
+    all_blank = 0
+    if records + 1 != lines and not malformed:
+        # Rows of only delimiters are skipped like blank lines but are still physical lines.
+        every = ", ".join(f"c{i}" for i in range(n))
+        all_blank = con.execute(
+            f"select count(*) from {_READ_FILE} where coalesce({every}) is null", params
+        ).fetchone()[0]
+    if malformed or records + all_blank + 1 != lines or all_blank:
+        con.execute("drop table validated")
+        return False
+    con.execute("update validated set line = rowid + 2")
+    return True
 
 
 def _records_csv(path: Path, encoding: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
@@ -481,45 +462,91 @@ def _records_xlsx(path: Path) -> Iterator[tuple[int, list[str]]]:
         book.close()
 
 
-def _stage_careful(
+def _validate_careful(
     con: duckdb.DuckDBPyConnection,
     records: Iterable[tuple[int, list[str]]],
     layout: _Layout,
     tmpdir: Path,
+    today: dt.date | None,
 ) -> None:
-    """Stage any records through a normalised temp CSV that carries each record's own line number."""
+    """Validate any records through a normalised temp CSV carrying each record's own line."""
     n = len(layout.headers)
     out = tmpdir / "stage.csv"
     with out.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh, delimiter=",", lineterminator="\n")
         for line, record in records:
-            if not record or all(not v.strip() for v in record):
+            if not record or not any(record):
                 continue
-            shape = None
-            if len(record) != n:
-                shape = "too_many_fields" if len(record) > n else "too_few_fields"
             raw = layout.delimiter.join(_quote(v, layout.delimiter) for v in record)
-            padded = (record + [""] * n)[:n]
-            writer.writerow([line, shape or "", raw, *padded])
-    columns = {"__line": "INTEGER", "__shape": "VARCHAR", "__raw": "VARCHAR"} | {
+            if len(record) == n:
+                writer.writerow([line, "", raw, *record])
+            else:  # a structure problem: only the raw text is kept
+                shape = "too_many_fields" if len(record) > n else "too_few_fields"
+                writer.writerow([line, shape, raw, *([""] * n)])
+    columns = {"__l": "INTEGER", "__s": "VARCHAR", "__r": "VARCHAR"} | {
         f"c{i}": "VARCHAR" for i in range(n)
     }
-    con.execute(
-        f"""
-        create or replace temp table stage as
-        select __line, nullif(__shape, '') as __shape, {_canonical_select(layout)},
-               false as __blank, __raw
-        from read_csv($path, delim = ',', quote = '"', escape = '"', header = false,
-                      columns = $columns, auto_detect = false, strict_mode = true,
-                      max_line_size = 20000000)
-        """,
-        {"names": _stage_params(layout)["names"], "path": str(out), "columns": columns},
-    )
+    reader = """read_csv($path, delim = ',', quote = '"', escape = '"', header = false,
+                         columns = $columns, auto_detect = false, strict_mode = true,
+                         max_line_size = 20000000)"""
+    source = _source(layout, reader, "__l", "__r", "nullif(__s, '')")
+    # Structure-problem rows are all empty fields; keep them anyway (they are rejects).
+    source = source.replace(" where coalesce(", " where __s is not null or coalesce(")
+    validate(con, source, {"path": str(out), "columns": columns}, today)
 
 
-# ---------------------------------------------------------------------------------------------
-# The import itself.
-# ---------------------------------------------------------------------------------------------
+def _raw_lines(path: Path, encoding: str, wanted: set[int]) -> dict[int, str]:
+    """The physical lines with the given numbers (1-based), read in one pass."""
+    found: dict[int, str] = {}
+    last = max(wanted, default=0)
+    with path.open("r", encoding=encoding, newline="") as fh:
+        for number, text in enumerate(fh, start=1):
+            if number in wanted:
+                found[number] = text.rstrip("\r\n")
+            if number >= last:
+                break
+    return found
+
+
+def _write_rejects(
+    con: duckdb.DuckDBPyConnection,
+    file_id: int,
+    layout: _Layout,
+    raw_of: Callable[[set[int]], dict[int, str]] | None,
+) -> int:
+    """Keep every rejected row of `validated` with its line, raw text, fields and reasons."""
+    rows = con.execute(
+        "select line, raw, reasons from validated where len(reasons) > 0 order by line"
+    ).fetchall()
+    if not rows:
+        return 0
+    if raw_of is not None:
+        texts = raw_of({line for line, _, _ in rows})
+        rows = [(line, texts.get(line, ""), reasons) for line, _, reasons in rows]
+    names = [layout.mapping.get(i) for i in range(len(layout.headers))]
+    records = []
+    for line, raw, reasons in rows:
+        keys: list[str] = []
+        values: list[str] = []
+        if not reasons[0].startswith("bad_shape:"):
+            fields = next(csv.reader([raw or ""], delimiter=layout.delimiter), [])
+            for name, value in zip(names, fields, strict=False):
+                if name:
+                    keys.append(name)
+                    values.append(value)
+        records.append((file_id, line, raw, keys, values, reasons))
+    frame = pd.DataFrame(records, columns=["file_id", "line", "raw", "k", "v", "reasons"])
+    con.register("rejects_in", frame)
+    try:
+        con.execute(
+            """
+            insert into rejects (file_id, line, raw, fields, reasons)
+            select file_id, line, raw, map(k, v), reasons from rejects_in
+            """
+        )
+    finally:
+        con.unregister("rejects_in")
+    return len(records)
 
 
 def _check_path(path: Path) -> str:
@@ -554,13 +581,18 @@ def import_file(
     progress: Progress | None = None,
     today: dt.date | None = None,
 ) -> FileResult:
-    """Import one file as one transaction; raises FileUnreadable (and writes nothing) when it cannot be read."""
+    """Import one file as one transaction.
+
+    Raises FileUnreadable, having written nothing, when the file cannot be read at all.
+    """
     path = Path(path)
     report = progress or (lambda _f, _m: None)
     result = FileResult(path=str(path), name=name or path.name)
     kind = _check_path(path)
+    cur = con.cursor()  # temp tables stay private to this import
     with tempfile.TemporaryDirectory(prefix="commitboard-") as tmp:
         tmpdir = Path(tmp)
+        raw_of = None
         if kind == "xlsx":
             digest = _sha256(path)
             records = _records_xlsx(path)
@@ -572,38 +604,33 @@ def import_file(
             digest, encoding, newlines, ends_nl = _detect_encoding(path, report)
             delimiter, headers = _read_header(path, encoding)
             layout = _layout(headers, delimiter)
-            records = None
         result.ignored_columns = layout.ignored
-        if con.execute("select 1 from imported_files where sha256 = ?", [digest]).fetchone():
+        if cur.execute("select 1 from imported_files where sha256 = ?", [digest]).fetchone():
             result.skipped = True
             report(1.0, "skipped")
             return result
         report(0.25, "validating")
         if kind == "xlsx":
-            _stage_careful(con, records, layout, tmpdir)
-        elif encoding != "utf-8-sig" or not _stage_fast(con, path, layout, newlines, ends_nl):
-            recs = _records_csv(path, encoding, layout.delimiter)
-            next(recs)  # the header
-            _stage_careful(con, recs, layout, tmpdir)
-        validate_stage(con, today)
+            _validate_careful(cur, records, layout, tmpdir, today)
+        else:
+            lines = newlines + (0 if ends_nl else 1)
+            fast = encoding == "utf-8-sig" and _validate_fast(cur, path, layout, lines, today)
+            if fast:
+                raw_of = lambda wanted: _raw_lines(path, encoding, wanted)  # noqa: E731
+            else:
+                recs = _records_csv(path, encoding, layout.delimiter)
+                next(recs)  # the header
+                _validate_careful(cur, recs, layout, tmpdir, today)
         report(0.6, "writing")
 
         def write(c: duckdb.DuckDBPyConnection) -> None:
             file_id = c.execute("select nextval('file_id_seq')").fetchone()[0]
             inserted, updated, _ = write_validated(c, source="import", file_id=file_id)
-            rejected = c.execute(
-                """
-                insert into rejects (file_id, line, raw, fields, reasons)
-                select $file_id, line, raw, fields, reasons from validated
-                where len(reasons) > 0 order by line
-                """,
-                {"file_id": file_id},
-            ).fetchone()[0]
-            bump_version(c)
+            rejected = _write_rejects(c, file_id, layout, raw_of)
             result.file_id = file_id
             result.accepted = inserted + updated
             result.updated = updated
-            result.rejected = int(rejected)
+            result.rejected = rejected
             result.rows_read = result.accepted + result.rejected
             c.execute(
                 "insert into imported_files values (?, ?, ?, ?, ?, ?, ?, ?, current_timestamp)",
@@ -618,11 +645,13 @@ def import_file(
                     result.rejected,
                 ],
             )
+            bump_version(c)
 
-        transaction(con, write)
-        con.execute("drop table if exists stage")
-        con.execute("drop table if exists stage_raw")
-        con.execute("drop table if exists validated")
+        try:
+            transaction(cur, write)
+        finally:
+            cur.execute("drop table if exists validated")
+            cur.close()
     report(1.0, "done")
     return result
 

@@ -432,3 +432,31 @@ def test_json_shape_of_cli_import(tmp_path, capsys):
             {"path": str(good), "accepted": 0, "rejected": 0, "skipped": True},
         ],
     }
+
+
+def test_line_numbers_are_exact_in_a_large_file_read_in_parallel(con, tmp_path):
+    """DuckDB reads big files on several threads; every reject must still name its own line."""
+    import duckdb
+
+    path = tmp_path / "big.csv"
+    bad = {1_234, 98_765, 199_999}  # data rows (0-based) with a bad channel
+    duckdb.connect().execute(
+        f"""
+        copy (
+            select 'id' || i as contact_id, '2026-03-31' as contact_date, 'rep' || (i % 7) as rep,
+                   'acc' || i as account,
+                   case when i in (1234, 98765, 199999) then 'fax' else 'phone' end as channel
+            from range(200000) as t(i)
+        ) to '{path}' (header)
+        """
+    )
+    result = ingest.import_file(con, path, today=TODAY)
+    assert (result.accepted, result.rejected) == (200_000 - len(bad), len(bad))
+    lines = [r[0] for r in con.execute("select line from rejects order by line").fetchall()]
+    assert lines == [i + 2 for i in sorted(bad)]
+    raws = [r[0] for r in con.execute("select raw from rejects order by line").fetchall()]
+    assert raws[0] == "id1234,2026-03-31,rep2,acc1234,fax"
+    sample = con.execute(
+        "select line, account from contacts where contact_id = 'id150000'"
+    ).fetchone()
+    assert sample == (150_002, "acc150000")

@@ -1,0 +1,62 @@
+"""AppTest fixtures: the real app.py on a fresh database with demo data, one page at a time."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from kpi import db, demo, ingest, roster
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "tests" / "data"
+
+
+@pytest.fixture
+def app_db(tmp_path, monkeypatch) -> Path:
+    """A database with 3,000 demo contacts up to today, used by the app through COMMITBOARD_DB."""
+    path = tmp_path / "app.duckdb"
+    con = db.connect(path)
+    demo.generate(con, contacts=3000, seed=1, today=dt.date.today())
+    con.close()
+    monkeypatch.setenv("COMMITBOARD_DB", str(path))
+    monkeypatch.setenv("COMMITBOARD_LANG", "en")
+    return path
+
+
+@pytest.fixture
+def small_db(tmp_path, monkeypatch) -> Path:
+    """A database with only tests/data/kpi_small.csv and its roster (known numbers)."""
+    path = tmp_path / "small.duckdb"
+    con = db.connect(path)
+    ingest.import_file(con, DATA / "kpi_small.csv", today=dt.date(2026, 6, 30))
+    roster.load_roster(con, DATA / "roster_small.csv")
+    con.close()
+    monkeypatch.setenv("COMMITBOARD_DB", str(path))
+    monkeypatch.setenv("COMMITBOARD_LANG", "en")
+    return path
+
+
+@pytest.fixture
+def empty_db(tmp_path, monkeypatch) -> Path:
+    path = tmp_path / "empty.duckdb"
+    db.connect(path).close()
+    monkeypatch.setenv("COMMITBOARD_DB", str(path))
+    monkeypatch.setenv("COMMITBOARD_LANG", "en")
+    return path
+
+
+def open_page(page: str, *, role: str = "director", rep: str | None = None, lang: str | None = None) -> AppTest:
+    """Run app.py as `role` (and rep key), then switch to pages/<page>.py and run it."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    if lang:
+        at.query_params["lang"] = lang
+    at.session_state["act_as"] = role
+    if rep:
+        at.session_state["act_as_rep"] = rep
+    at.run()
+    assert not at.exception, at.exception
+    at.switch_page(f"pages/{page}.py").run()
+    return at
