@@ -43,4 +43,4 @@ PAGES = {
     ),
 }
 
-st.navigation([PAGES[name] for name in common.pages_for(viewer)]).run()
+common.run_page(st.navigation([PAGES[name] for name in common.pages_for(viewer)]))

@@ -120,6 +120,25 @@ def date_format() -> str:
     return "DD-MM-YYYY" if lang() == "nl" else "YYYY-MM-DD"
 
 
+# -- routing ----------------------------------------------------------------------------------
+
+
+def run_page(page: Any) -> None:
+    """Run the page st.navigation picked, marking that it runs under the router."""
+    st.session_state["_routed"] = True
+    try:
+        page.run()
+    finally:
+        st.session_state["_routed"] = False
+
+
+def require_router() -> None:
+    """First call of every page: a page started without app.py (see pages/__init__.py) reruns
+    through it, so no page ever runs without the router's viewer and access checks."""
+    if not st.session_state.get("_routed"):
+        st.rerun()
+
+
 # -- who is using the app -------------------------------------------------------------------
 
 
