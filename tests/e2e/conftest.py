@@ -32,7 +32,11 @@ CHROMIUM_ARGS = [
 
 def chromium_path() -> str | None:
     """Debian's Chromium when present (or $COMMITBOARD_CHROMIUM); None lets Playwright pick its own."""
-    for candidate in (os.environ.get("COMMITBOARD_CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser"):
+    for candidate in (
+        os.environ.get("COMMITBOARD_CHROMIUM"),
+        "/usr/bin/chromium",
+        "/usr/bin/chromium-browser",
+    ):
         if candidate and Path(candidate).exists():
             return candidate
     return shutil.which("chromium")
@@ -52,13 +56,26 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
         self.db_path = db_path
         self.log = db_path.with_suffix(".log")
-        full_env = os.environ | {"COMMITBOARD_DB": str(db_path), "COMMITBOARD_LANG": "en"} | (env or {})
+        full_env = (
+            os.environ | {"COMMITBOARD_DB": str(db_path), "COMMITBOARD_LANG": "en"} | (env or {})
+        )
         self.proc = subprocess.Popen(
             [
-                sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-                "--server.port", str(self.port), "--server.address", "127.0.0.1",
-                "--server.headless", "true", "--browser.gatherUsageStats", "false",
-                "--server.fileWatcherType", "none",
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                str(ROOT / "app.py"),
+                "--server.port",
+                str(self.port),
+                "--server.address",
+                "127.0.0.1",
+                "--server.headless",
+                "true",
+                "--browser.gatherUsageStats",
+                "false",
+                "--server.fileWatcherType",
+                "none",
             ],
             cwd=ROOT,
             env=full_env,
