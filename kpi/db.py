@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -152,6 +153,21 @@ def connect(
     return con
 
 
+def _program(pid: int) -> str:
+    """' (streamlit run app.py)' for a process we can see, else ''."""
+    try:
+        argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return ""
+    words = [
+        Path(a.decode(errors="replace")).name if i == 0 else a.decode(errors="replace")
+        for i, a in enumerate(argv)
+        if a
+    ]
+    command = " ".join(words)
+    return f" ({command[:80]})" if command else ""
+
+
 def _first_line(exc: BaseException) -> str:
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
@@ -161,8 +177,9 @@ def _explain_io_error(target: Path, exc: Exception) -> str:
     if "lock" in text.lower():
         # DuckDB names the holder as "(PID 1234)"; keep that part, it tells the user what to stop.
         holder = ""
-        if "PID" in text:
-            holder = " by " + text[text.index("PID") :].split(")")[0].strip()
+        match = re.search(r"PID (\d+)", text)
+        if match:
+            holder = f" by PID {match.group(1)}{_program(int(match.group(1)))}"
         return (
             f"database {target} is in use{holder}: stop that program (the app?) first, "
             "or import through the app's Import page"

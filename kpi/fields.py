@@ -82,6 +82,9 @@ ADVANCE_LEVEL = 2  # level 2 and up is "real commitment" (an Advance)
 
 ROSTER_ROLES: tuple[str, ...] = ("director", "rep", "trainer", "admin")
 
+# What "trimmed" takes off both ends, in SQL and in Python alike.
+WHITESPACE = " \t\r\n\u00a0"
+
 
 def enum_aliases(enum: str) -> dict[str, str]:
     """Every accepted spelling of an enum -> its canonical value."""
@@ -90,4 +93,4 @@ def enum_aliases(enum: str) -> dict[str, str]:
 
 def canonical_header(header: str) -> str | None:
     """The canonical column for a header as found in a file, or None when unknown."""
-    return HEADER_ALIASES.get(header.strip().casefold())
+    return HEADER_ALIASES.get(header.strip(WHITESPACE).lower())

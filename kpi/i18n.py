@@ -78,6 +78,10 @@ SHAPES: dict[str, dict[str, str]] = {
         "en": "the line has more fields than the header",
         "nl": "de regel heeft meer velden dan de kopregel",
     },
+    "unterminated_quote": {
+        "en": 'a quote (") is opened here and never closed: the rest of the file is kept in this row',
+        "nl": 'hier opent een aanhalingsteken (") dat nooit sluit: de rest van het bestand staat in deze regel',
+    },
     "too_few_fields": {
         "en": "the line has fewer fields than the header",
         "nl": "de regel heeft minder velden dan de kopregel",

@@ -53,7 +53,7 @@ class FileResult:
 
 
 def _v(col: str) -> str:
-    return f"nullif(trim(s.{col}), '')"
+    return f"nullif(trim(s.{col}, $ws), '')"
 
 
 def _date_expr(col: str) -> str:
@@ -165,6 +165,7 @@ def _validation_params(today: dt.date) -> dict[str, object]:
         "bool_true": list(F.BOOL_TRUE),
         "bool_false": list(F.BOOL_FALSE),
         "today": today,
+        "ws": F.WHITESPACE,
     }
     for name in F.ENUMS:
         aliases = F.enum_aliases(name)
@@ -299,11 +300,14 @@ def _detect_encoding(path: Path, progress: Progress) -> tuple[str, str, int, boo
     is_utf8 = True
     head = b""
     done = 0
+    nul_line = None
     with path.open("rb") as fh:
         while chunk := fh.read(CHUNK):
             if not head:
                 head = chunk[:4096]
             digest.update(chunk)
+            if nul_line is None and b"\x00" in chunk:
+                nul_line = newlines + chunk.count(b"\n", 0, chunk.index(b"\x00")) + 1
             newlines += chunk.count(b"\n")
             last = chunk[-1:]
             if is_utf8:
@@ -320,11 +324,13 @@ def _detect_encoding(path: Path, progress: Progress) -> tuple[str, str, int, boo
             is_utf8 = False
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         encoding = "utf-16"
+    elif nul_line is not None:
+        raise FileUnreadable(
+            f"binary data (NUL bytes, first on line {nul_line}): not a CSV or XLSX contact log"
+        )
     elif is_utf8:
         encoding = "utf-8-sig"
     else:
-        if b"\x00" in head:
-            raise FileUnreadable("binary file, not a CSV or XLSX contact log")
         try:
             with path.open("rb") as fh:
                 while chunk := fh.read(CHUNK):
@@ -334,8 +340,6 @@ def _detect_encoding(path: Path, progress: Progress) -> tuple[str, str, int, boo
                 "cannot decode the file: save it as UTF-8 or Windows-1252 CSV"
             ) from None
         encoding = "cp1252"
-    if b"\x00" in head and encoding != "utf-16":
-        raise FileUnreadable("binary file, not a CSV or XLSX contact log")
     return digest.hexdigest(), encoding, newlines, last == b"\n"
 
 
@@ -420,13 +424,34 @@ def _validate_fast(
     return True
 
 
+class _Broken(list):
+    """A record the CSV parser could not split: one item, the raw text; .shape says why."""
+
+    shape = "unterminated_quote"
+
+
 def _records_csv(path: Path, encoding: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+    """(first line, fields) per record; an unterminated quote swallows the rest of the file, so
+    that rest comes back as one _Broken record (kept whole as a reject, never guessed apart)."""
     with path.open("r", encoding=encoding, newline="") as fh:
-        reader = csv.reader(fh, delimiter=delimiter)
+        reader = csv.reader(fh, delimiter=delimiter, strict=True)
         start = 1
-        for record in reader:
+        while True:
+            try:
+                record = next(reader)
+            except StopIteration:
+                return
+            except csv.Error:
+                rest = _raw_lines_from(path, encoding, start)
+                yield start, _Broken([rest])
+                return
             yield start, record
             start = reader.line_num + 1
+
+
+def _raw_lines_from(path: Path, encoding: str, first: int) -> str:
+    with path.open("r", encoding=encoding, newline="") as fh:
+        return "".join(text for number, text in enumerate(fh, start=1) if number >= first)
 
 
 def _cell_text(value: object) -> str:
@@ -476,6 +501,9 @@ def _validate_careful(
         writer = csv.writer(fh, delimiter=",", lineterminator="\n")
         for line, record in records:
             if not record or not any(record):
+                continue
+            if isinstance(record, _Broken):
+                writer.writerow([line, record.shape, record[0], *([""] * n)])
                 continue
             raw = layout.delimiter.join(_quote(v, layout.delimiter) for v in record)
             if len(record) == n:
