@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 import duckdb
 import pandas as pd
 
-from kpi.fields import ADVANCE_LEVEL
+from kpi.fields import ADVANCE_LEVEL, WHITESPACE
 
 QUICK_QUOTE_DAYS = 90
 
@@ -164,7 +164,7 @@ def _params(window: Window, filters: Filters, **extra: object) -> dict[str, obje
     return {
         "start": window.start,
         "end": window.end,
-        "reps": [r.strip().casefold() for r in filters.reps],
+        "reps": [r.strip(WHITESPACE).lower() for r in filters.reps],
         "team": filters.team,
         **extra,
     }
@@ -348,3 +348,44 @@ def teams(con: duckdb.DuckDBPyConnection) -> list[str]:
         "select distinct team from roster where nullif(trim(team), '') is not null order by team"
     )
     return [r[0] for r in rows.fetchall()]
+
+
+# -- the dashboard ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The 12 KPIs of a window next to those of the equal window before it (None when open)."""
+
+    current: dict[str, float | int | None]
+    previous: dict[str, float | int | None] | None
+
+    def change(self, key: str) -> float | None:
+        """current - previous; for ratios a difference of 0..1 shares (x 100 = points)."""
+        if self.previous is None:
+            return None
+        now, before = self.current[key], self.previous[key]
+        if now is None or before is None:
+            return None
+        return now - before
+
+
+def compare(
+    con: duckdb.DuckDBPyConnection, window: Window = Window(), filters: Filters = ALL
+) -> Comparison:
+    """summary() for the window and for Window.previous(), with the change per KPI."""
+    before = window.previous()
+    return Comparison(
+        current=summary(con, window, filters),
+        previous=summary(con, before, filters) if before is not None else None,
+    )
+
+
+def contact_span(con: duckdb.DuckDBPyConnection) -> dict[str, dt.date | int | None]:
+    """How many contacts there are and the first and last contact date (None when empty)."""
+    contacts_count, first, last = (
+        con.cursor()
+        .execute("select count(*), min(contact_date), max(contact_date) from contacts")
+        .fetchone()
+    )
+    return {"contacts": int(contacts_count), "first": first, "last": last}

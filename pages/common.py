@@ -9,6 +9,7 @@ from typing import Any
 
 import duckdb
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from kpi import db, i18n, settings
 
@@ -136,6 +137,8 @@ def require_router() -> None:
     """First call of every page: a page started without app.py (see pages/__init__.py) reruns
     through it, so no page ever runs without the router's viewer and access checks."""
     if not st.session_state.get("_routed"):
+        # Streamlit's test harness resets the legacy flag before every run; clear it again.
+        PagesManager.uses_pages_directory = False
         st.rerun()
 
 
@@ -145,11 +148,9 @@ def require_router() -> None:
 def current_viewer() -> Viewer:
     """Demo mode until sign-in is configured: the user picks a role (director by default)."""
     st.sidebar.info(t("demo_banner"), icon=":material/theater_comedy:")
+    labels = {r: t(f"role_{r}") for r in ROLES}
     role = st.sidebar.selectbox(
-        t("act_as"),
-        options=list(ROLES),
-        format_func=lambda r: t(f"role_{r}"),
-        key="act_as",
+        t("act_as"), options=list(ROLES), format_func=labels.__getitem__, key="act_as"
     )
     who = Viewer(role=role)
     if role == "rep":

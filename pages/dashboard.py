@@ -1,7 +1,426 @@
-"""The dashboard page."""
+"""The dashboard: the commitment KPIs next to the activity counts, per rep, per week, per account."""
 
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
 import streamlit as st
 
-from pages.common import t
+from kpi import charts, exports, i18n, metrics
+from kpi.metrics import Comparison, Filters, Window
+from pages.common import (
+    date_format,
+    fmt_date,
+    fmt_money,
+    fmt_number,
+    fmt_pct,
+    lang,
+    pages_for,
+    query,
+    require_router,
+    t,
+    viewer,
+)
 
-st.title(t("page_dashboard"))
+WINDOWS: tuple[str, ...] = ("week", "month", "quarter", "year", "all", "custom")
+# A rise is bad news for these KPIs, so the delta turns red when it goes up.
+INVERSE_KEYS: frozenset[str] = frozenset({"quick_quote_share"})
+TABLE_KEYS: tuple[str, ...] = metrics.COMMITMENT_KEYS + metrics.ACTIVITY_KEYS
+# Momentum and overdue lists can run to thousands of accounts; the top of each list is what
+# a director acts on, and the browser stays fast.
+LIST_ROWS = 200
+
+
+# -- filters ----------------------------------------------------------------------------------
+
+
+def default_window(span: dict, today: dt.date) -> str:
+    """This quarter, unless nothing was logged in it yet (then every contact, so data shows)."""
+    last = span["last"]
+    if last is None or last >= metrics.window_for("quarter", today).start:
+        return "quarter"
+    return "all"
+
+
+def pick_window(span: dict, today: dt.date) -> Window:
+    """The window picker, and two dates when the user chooses their own."""
+    # Labels are fixed now, not looked up later: the language lives in the run's query params.
+    labels = {kind: t(f"dash_window_{kind}") for kind in WINDOWS}
+    kind = st.selectbox(
+        t("dash_window"),
+        options=list(WINDOWS),
+        index=WINDOWS.index(default_window(span, today)),
+        format_func=labels.get,
+        key="dash_window",
+    )
+    if kind != "custom":
+        return up_to(metrics.window_for(kind, today), today)
+    quarter = metrics.window_for("quarter", today)
+    start_col, end_col = st.columns(2)
+    start = start_col.date_input(
+        t("dash_from"),
+        value=span["first"] or quarter.start,
+        format=date_format(),
+        key="dash_from",
+    )
+    end = end_col.date_input(
+        t("dash_to"), value=span["last"] or today, format=date_format(), key="dash_to"
+    )
+    if start > end:
+        st.caption(t("dash_swapped"))
+        start, end = end, start
+    return up_to(Window(start, end), today)
+
+
+def up_to(window: Window, today: dt.date) -> Window:
+    """The window cut off at today: no contact lies ahead, and a quarter so far is then compared
+    with the equally long stretch before it rather than with a whole quarter."""
+    if window.end is not None and window.start is not None and window.start <= today < window.end:
+        return Window(window.start, today)
+    return window
+
+
+def pick_filters() -> Filters:
+    """Reps and team for the director; a rep always sees their own numbers only."""
+    who = viewer()
+    if who.role == "rep" and who.rep_key:
+        return Filters(reps=(who.rep_key,))
+    reps = query(metrics.reps)
+    names = dict(zip(reps["rep_key"], reps["rep_name"], strict=True))
+    rep_col, team_col = st.columns([3, 2])
+    chosen = rep_col.multiselect(
+        t("dash_reps"),
+        options=list(names),
+        format_func=lambda k: names.get(k, k),
+        placeholder=t("dash_all_reps"),
+        key="dash_reps",
+    )
+    teams = {None: t("dash_all_teams")} | {team: team for team in query(metrics.teams)}
+    team = team_col.selectbox(
+        t("dash_team"),
+        options=list(teams),
+        format_func=teams.get,
+        key="dash_team",
+    )
+    return Filters(reps=tuple(chosen), team=team)
+
+
+def period_caption(window: Window) -> str:
+    if window.start is None or window.end is None:
+        return t("dash_period_open")
+    before = window.previous()
+    weeks = " – ".join(
+        i18n.iso_week_label(*day.isocalendar()[:2], lang()) for day in (window.start, window.end)
+    )
+    return t(
+        "dash_period",
+        start=fmt_date(window.start),
+        end=fmt_date(window.end),
+        weeks=weeks,
+        prev_start=fmt_date(before.start),
+        prev_end=fmt_date(before.end),
+    )
+
+
+# -- the KPIs ---------------------------------------------------------------------------------
+
+
+def fmt_kpi(key: str, value: float | int | None) -> str:
+    if key in metrics.RATIO_KEYS:
+        return fmt_pct(value)
+    if key == "revenue":
+        return fmt_money(value)
+    if key == "avg_commitment":
+        return fmt_number(value, 2)
+    return fmt_number(value)
+
+
+def fmt_change(key: str, change: float) -> str:
+    """A signed change: counts and money as such, ratios in percentage points."""
+    sign = "-" if change < 0 else "+" if change > 0 else ""
+    size = abs(change)
+    if key in metrics.RATIO_KEYS:
+        return sign + t("dash_points", value=fmt_number(100 * size, 1))
+    if key == "revenue":
+        return sign + fmt_money(size)
+    if key == "avg_commitment":
+        return sign + fmt_number(size, 2)
+    return sign + fmt_number(size)
+
+
+def show_kpi(key: str, comparison: Comparison, weekly: pd.DataFrame) -> None:
+    change = comparison.change(key)
+    decimals = 3 if key in metrics.RATIO_KEYS else 2
+    unchanged = change is not None and round(change, decimals) == 0
+    trend = weekly[key].dropna().astype(float).to_list() if key in weekly else []
+    st.metric(
+        t(f"kpi_{key}"),
+        fmt_kpi(key, comparison.current[key]),
+        delta=None if change is None else fmt_change(key, 0.0 if unchanged else change),
+        delta_color="off" if unchanged else "inverse" if key in INVERSE_KEYS else "normal",
+        delta_arrow="off" if unchanged else "auto",
+        help=t(f"kpi_{key}_help"),
+        chart_data=trend if len(trend) > 1 else None,
+    )
+
+
+def show_group(title: str, icon: str, keys: tuple[str, ...], per_row: int, **data) -> None:
+    with st.container(border=True):
+        st.subheader(title, icon=icon)
+        for start in range(0, len(keys), per_row):
+            row = keys[start : start + per_row]
+            # A short last row spreads out: wide values such as revenue then fit unclipped.
+            for col, key in zip(st.columns(len(row)), row, strict=True):
+                with col:
+                    show_kpi(key, **data)
+
+
+# -- charts and tables ------------------------------------------------------------------------
+
+
+def draw(chart: object) -> None:
+    st.altair_chart(chart, width="stretch")
+
+
+def team_tab(per_rep: pd.DataFrame, ladder: pd.DataFrame) -> None:
+    left, right = st.columns([3, 2])
+    with left:
+        draw(charts.rep_quadrant(per_rep, lang()))
+        st.caption(t("dash_quadrant_caption"))
+    with right:
+        draw(charts.ladder_chart(ladder, lang()))
+        if per_rep["follow_through"].notna().any():
+            draw(charts.follow_through_by_rep(per_rep, lang()))
+        else:
+            st.info(t("dash_no_follow"), icon=":material/task_alt:")
+
+
+def trends_tab(weekly: pd.DataFrame) -> None:
+    left, right = st.columns(2)
+    with left:
+        draw(charts.weekly_advance_calls(weekly, lang()))
+    with right:
+        if weekly["quotes"].sum() > 0:
+            draw(charts.quick_quotes_trend(weekly, lang()))
+        else:
+            st.info(t("dash_no_quotes"), icon=":material/request_quote:")
+
+
+def kpi_column_config() -> dict:
+    config: dict = {
+        "rep_name": st.column_config.TextColumn(t("dash_col_rep"), pinned=True),
+        "team": st.column_config.TextColumn(t("dash_col_team")),
+    }
+    for key in TABLE_KEYS:
+        label, help_text = t(f"kpi_{key}"), t(f"kpi_{key}_help")
+        if key in metrics.RATIO_KEYS:
+            fmt = "%.1f%%"
+        elif key == "revenue":
+            fmt = "euro"
+        elif key == "avg_commitment":
+            fmt = "%.2f"
+        else:
+            fmt = "%d"
+        config[key] = st.column_config.NumberColumn(label, help=help_text, format=fmt)
+    return config
+
+
+def reps_tab(per_rep: pd.DataFrame) -> None:
+    st.subheader(t("dash_table_title"))
+    st.caption(t("dash_table_caption"))
+    table = per_rep.loc[:, ["rep_name", "team", *TABLE_KEYS]]
+    ratios = sorted(metrics.RATIO_KEYS)
+    st.dataframe(
+        # Shares as percentages with one decimal; the numbers stay numbers, so sorting works.
+        table.assign(**{key: table[key] * 100 for key in ratios}),
+        hide_index=True,
+        column_config=kpi_column_config(),
+        key="dash_table",
+    )
+    headers = {"rep_name": t("dash_col_rep"), "team": t("dash_col_team")}
+    headers |= {key: t(f"kpi_{key}") for key in TABLE_KEYS}
+    export = table.rename(columns=headers)
+    stem = t("dash_file_stem")
+    buttons = st.container(horizontal=True)
+    buttons.download_button(
+        t("dash_download_csv"),
+        data=exports.frame_to_csv_bytes(export, lang()),
+        file_name=f"{stem}.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        on_click="ignore",
+        key="dash_csv",
+    )
+    buttons.download_button(
+        t("dash_download_xlsx"),
+        data=exports.frame_to_xlsx_bytes(
+            export,
+            sheet=t("dash_sheet"),
+            percent_columns=[headers[k] for k in metrics.RATIO_KEYS],
+            money_columns=[headers["revenue"]],
+        ),
+        file_name=f"{stem}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/table_view:",
+        on_click="ignore",
+        key="dash_xlsx",
+    )
+
+
+def level_names(levels: pd.Series) -> pd.Series:
+    return levels.map(lambda v: charts.level_name(int(v), lang()))
+
+
+def relationship_list(
+    name: str, icon: str, frame: pd.DataFrame, empty_icon: str, column_config: dict
+) -> None:
+    """One bordered list with its count; long lists show their first LIST_ROWS rows only."""
+    with st.container(border=True):
+        st.subheader(f"{t(f'dash_{name}_title')} ({fmt_number(len(frame))})", icon=icon)
+        st.caption(t(f"dash_{name}_caption"))
+        if frame.empty:
+            st.info(t(f"dash_{name}_empty"), icon=empty_icon)
+            return
+        st.dataframe(
+            frame.head(LIST_ROWS),
+            hide_index=True,
+            column_config=column_config,
+            key=f"dash_{name}",
+        )
+        if len(frame) > LIST_ROWS:
+            st.caption(
+                t("dash_first_rows", shown=fmt_number(LIST_ROWS), total=fmt_number(len(frame)))
+            )
+
+
+def relationships_tab(momentum: pd.DataFrame, overdue: pd.DataFrame, levels: pd.DataFrame) -> None:
+    day = st.column_config.DateColumn
+
+    def field(name: str) -> str:
+        return i18n.field_label(name, lang())
+
+    left, right = st.columns(2)
+    with left:
+        relationship_list(
+            "momentum",
+            ":material/trending_up:",
+            momentum.assign(
+                level_before=level_names(momentum["level_before"]),
+                level_in_window=level_names(momentum["level_in_window"]),
+            ),
+            ":material/hourglass_empty:",
+            {
+                "account": field("account"),
+                "level_before": t("dash_col_level_before"),
+                "level_in_window": t("dash_col_level_now"),
+                "contacts_count": st.column_config.NumberColumn(t("kpi_contacts"), format="%d"),
+                "last_contact": day(t("dash_col_last_contact"), format=date_format()),
+            },
+        )
+    with right:
+        relationship_list(
+            "overdue",
+            ":material/alarm:",
+            overdue.drop(columns=["id"]).assign(
+                commitment_level=level_names(overdue["commitment_level"])
+            ),
+            ":material/check_circle:",
+            {
+                "rep_name": t("dash_col_rep"),
+                "account": field("account"),
+                "contact_person": field("contact_person"),
+                "contact_date": day(field("contact_date"), format=date_format()),
+                "commitment_level": field("commitment_level"),
+                "commitment": field("commitment"),
+                "commitment_due": day(field("commitment_due"), format=date_format()),
+                "days_overdue": st.column_config.NumberColumn(
+                    t("dash_col_days_overdue"), format="%d"
+                ),
+            },
+        )
+    if not levels.empty:
+        with st.container(border=True):
+            draw(charts.account_levels_heatmap(levels, lang()))
+
+
+# -- the page ---------------------------------------------------------------------------------
+
+
+def empty_database() -> None:
+    st.info(t("dash_empty_db"), icon=":material/info:")
+    allowed = pages_for(viewer())
+    links = [
+        ("log_contact", "pages/log_contact.py", ":material/edit_note:"),
+        ("import", "pages/importer.py", ":material/upload_file:"),
+    ]
+    for name, path, icon in links:
+        if name in allowed:
+            st.page_link(path, label=t(f"page_{name}"), icon=icon)
+
+
+def render() -> None:
+    require_router()
+    who = viewer()
+    st.title(t("page_dashboard"))
+    st.caption(t("dash_caption_rep") if who.role == "rep" and who.rep_key else t("dash_caption"))
+
+    today = dt.date.today()
+    span = query(metrics.contact_span)
+    if not span["contacts"]:
+        empty_database()
+        return
+
+    window_col, filter_col = st.columns([2, 3])
+    with window_col:
+        window = pick_window(span, today)
+    with filter_col:
+        filters = pick_filters()
+    st.caption(period_caption(window))
+
+    comparison: Comparison = query(metrics.compare, window, filters)
+    if not comparison.current["contacts"]:
+        st.info(t("dash_empty_window"), icon=":material/filter_alt_off:")
+        return
+
+    weekly = query(metrics.kpi_frame, window, filters, by="week")
+    kpis = {"comparison": comparison, "weekly": weekly}
+    commitment_col, activity_col = st.columns([7, 5])
+    with commitment_col:
+        show_group(
+            t("dash_group_commitment"),
+            ":material/handshake:",
+            metrics.COMMITMENT_KEYS,
+            per_row=4,
+            **kpis,
+        )
+    with activity_col:
+        show_group(
+            t("dash_group_activity"), ":material/call:", metrics.ACTIVITY_KEYS, per_row=3, **kpis
+        )
+
+    per_rep = query(metrics.kpi_frame, window, filters, by="rep")
+    team, trends, per_rep_tab, relations = st.tabs(
+        [
+            f":material/groups: {t('dash_tab_team')}",
+            f":material/show_chart: {t('dash_tab_trends')}",
+            f":material/table_chart: {t('dash_tab_reps')}",
+            f":material/diversity_3: {t('dash_tab_relationships')}",
+        ],
+        key="dash_tabs",
+    )
+    with team:
+        team_tab(per_rep, query(metrics.ladder, window, filters))
+    with trends:
+        trends_tab(weekly)
+    with per_rep_tab:
+        reps_tab(per_rep)
+    with relations:
+        relationships_tab(
+            query(metrics.momentum, window, filters),
+            query(metrics.overdue, filters, today=today),
+            query(metrics.account_levels, window, filters),
+        )
+
+
+render()

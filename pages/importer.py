@@ -1,7 +1,197 @@
-"""The importer page."""
+"""The import page: upload a contact log, look at it, import it, fix what was rejected, export."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
 
 import streamlit as st
+from streamlit.runtime.uploaded_file_manager import UploadedFile
 
-from pages.common import t
+from kpi import db, ingest, preview
+from pages.common import (
+    connection,
+    data_changed,
+    fmt_number,
+    lang,
+    query,
+    require_router,
+    t,
+)
 
-st.title(t("page_importer"))
+RESULT = "imp_last_result"  # the last import's FileResult, kept so downloads and reruns keep it
+EXPORT = "imp_export_data"  # (data version, CSV bytes) of the prepared contact log
+
+
+def _unreadable(name: str, exc: ingest.FileUnreadable) -> None:
+    st.error(t("imp_unreadable", name=name, reason=str(exc)), icon=":material/error:")
+
+
+def _upload(uploaded: UploadedFile) -> None:
+    """The preview of the chosen file and the import button."""
+    data = uploaded.getvalue()
+    try:
+        head = preview.preview(data, uploaded.name)
+    except ingest.FileUnreadable as exc:
+        _unreadable(uploaded.name, exc)
+        return
+    ready = True
+    with st.container(border=True, key="imp_preview_box"):
+        st.subheader(t("imp_preview"))
+        st.caption(t("imp_preview_caption", rows=len(head), name=uploaded.name))
+        st.dataframe(head, hide_index=True, key="imp_preview")
+        try:
+            columns = preview.check_columns(head.attrs["headers"])
+        except ingest.FileUnreadable as exc:
+            _unreadable(uploaded.name, exc)
+            ready = False
+        else:
+            names = [
+                name if header.casefold() == name else f"{header} → {name}"
+                for header, name in columns.recognised.items()
+            ]
+            st.caption(t("imp_recognised", cols=", ".join(names)))
+            if columns.ignored:
+                st.warning(
+                    t("imp_ignored", cols=", ".join(columns.ignored)), icon=":material/info:"
+                )
+    if st.button(
+        t("imp_go"), key="imp_go", type="primary", icon=":material/upload:", disabled=not ready
+    ):
+        _import(data, uploaded.name)
+
+
+def _import(data: bytes, name: str) -> None:
+    bar = st.progress(0.0, text=t("imp_stage_reading"))
+
+    def report(fraction: float, stage: str) -> None:
+        bar.progress(min(max(fraction, 0.0), 1.0), text=t(f"imp_stage_{stage}"))
+
+    st.session_state.pop(RESULT, None)
+    try:
+        result = ingest.import_bytes(connection(), data, name, progress=report)
+    except ingest.FileUnreadable as exc:
+        bar.empty()
+        _unreadable(name, exc)
+        return
+    data_changed()
+    st.session_state[RESULT] = result
+
+
+def _metric(key: str, value: int) -> None:
+    with st.container(key=f"imp_result_{key}"):
+        st.metric(t(f"imp_metric_{key}"), fmt_number(value), help=t(f"imp_metric_{key}_help"))
+
+
+def _result(result: ingest.FileResult) -> None:
+    """What the last import did: the numbers, the ignored columns, the rejected rows."""
+    with st.container(border=True, key="imp_result"):
+        st.subheader(t("imp_result_title", name=result.name))
+        if result.skipped:
+            st.info(t("imp_skipped", name=result.name), icon=":material/content_copy:")
+            return
+        summary = t(
+            "imp_summary",
+            read=fmt_number(result.rows_read),
+            accepted=fmt_number(result.accepted),
+            updated=fmt_number(result.updated),
+            rejected=fmt_number(result.rejected),
+        )
+        if result.rejected:
+            st.warning(summary, icon=":material/warning:")
+        else:
+            st.success(summary + " " + t("imp_all_accepted"), icon=":material/check_circle:")
+        with st.container(horizontal=True):
+            _metric("read", result.rows_read)
+            _metric("accepted", result.accepted)
+            _metric("updated", result.updated)
+            _metric("rejected", result.rejected)
+        if result.ignored_columns:
+            st.caption(t("imp_ignored", cols=", ".join(result.ignored_columns)))
+        if result.rejected and result.file_id is not None:
+            _rejects(result)
+
+
+def _rejects(result: ingest.FileResult) -> None:
+    st.markdown(f"**{t('imp_rejects_title')}**")
+    st.caption(t("imp_rejects_caption"))
+    rows = query(preview.rejected_rows, result.file_id, lang())
+    st.dataframe(
+        rows,
+        hide_index=True,
+        key="imp_rejects",
+        column_config={
+            "line": st.column_config.NumberColumn(t("imp_col_line"), format="%d"),
+            "reasons": st.column_config.TextColumn(t("imp_col_reasons"), width="large"),
+            "raw": st.column_config.TextColumn(t("imp_col_raw"), width="large"),
+        },
+    )
+    if result.rejected > len(rows):
+        st.caption(
+            t("imp_rejects_more", shown=fmt_number(len(rows)), total=fmt_number(result.rejected))
+        )
+    st.download_button(
+        t("imp_rejects_download"),
+        data=query(preview.rejects_csv, result.file_id, lang()),
+        file_name=f"{Path(result.name).stem}-rejected.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        key="imp_rejects_download",
+        on_click="ignore",
+    )
+
+
+def _export() -> None:
+    """The whole contact log as CSV, written only when asked for (it can be millions of rows)."""
+    with st.container(border=True, key="imp_export"):
+        st.subheader(t("imp_export_title"))
+        count = query(preview.contacts_count)
+        if not count:
+            st.info(t("imp_export_empty"), icon=":material/info:")
+            return
+        st.caption(t("imp_export_caption", n=fmt_number(count)))
+        version = db.data_version(connection())
+        if st.button(t("imp_prepare_export"), key="imp_prepare_export", icon=":material/database:"):
+            with st.spinner(t("imp_preparing")):
+                st.session_state[EXPORT] = (version, preview.export_contacts_csv(connection()))
+        prepared = st.session_state.get(EXPORT)
+        if prepared and prepared[0] != version:
+            # The data changed since: that file would be out of date.
+            st.session_state.pop(EXPORT)
+            prepared = None
+        if prepared:
+            st.download_button(
+                t("imp_export_download"),
+                data=prepared[1],
+                file_name=f"contacts-{dt.date.today().isoformat()}.csv",
+                mime="text/csv",
+                icon=":material/download:",
+                key="imp_export_download",
+                on_click="ignore",
+                type="primary",
+            )
+
+
+# -- the page ------------------------------------------------------------------------------------
+
+require_router()
+st.title(t("page_import"))
+st.caption(t("imp_caption"))
+with st.expander(t("imp_format"), icon=":material/table_view:"):
+    st.caption(t("imp_format_caption"))
+    st.dataframe(preview.format_table(lang()), hide_index=True, key="imp_format_table")
+
+uploaded = st.file_uploader(
+    t("imp_upload"),
+    type=["csv", "txt", "xlsx"],
+    key="imp_upload",
+    help=t("imp_upload_help"),
+    on_change=lambda: st.session_state.pop(RESULT, None),  # a new file: the old result goes
+)
+if uploaded is None:
+    st.info(t("imp_start"), icon=":material/upload_file:")
+else:
+    _upload(uploaded)
+if RESULT in st.session_state:
+    _result(st.session_state[RESULT])
+_export()

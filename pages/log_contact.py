@@ -1,7 +1,564 @@
-"""The log contact page."""
+"""Log a contact: the rep's form right after a contact, their open commitments and recent contacts."""
 
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+
+import pandas as pd
 import streamlit as st
 
-from pages.common import t
+from kpi import contacts, metrics
+from kpi import fields as F
+from kpi.i18n import field_label, reason_text
+from pages.common import (
+    connection,
+    data_changed,
+    date_format,
+    fmt_date,
+    lang,
+    query,
+    require_router,
+    t,
+    viewer,
+)
 
+# The fields the form asks for, in the order a rep thinks them through (rep is set by who logs).
+FORM_FIELDS: tuple[str, ...] = (
+    "contact_date",
+    "account",
+    "contact_person",
+    "contact_role",
+    "channel",
+    "appointment_planned",
+    "quote_sent",
+    "quote_amount",
+    "revenue",
+    "commitment_level",
+    "commitment",
+    "commitment_due",
+    "would_repeat",
+    "reflection",
+    "lesson",
+    "share_for_training",
+    "notes",
+)
+NEW = "log_"  # widget keys of the new-contact form: NEW + field name
+FLASH = "_log_flash"
+ERRORS = "_log_errors"
+EDIT_ERRORS = "_log_edit_errors"
+CONFIRM_DELETE = "_log_confirm_delete"
+RECENT = 20
+OPEN_LIST_HEIGHT = 560
+ICONS = {"success": ":material/check_circle:", "warning": ":material/warning:"}
+
+_MD_PUNCT = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def md_text(value: object) -> str:
+    """User text made literal inside a Markdown-rendering element (success, toast, warning)."""
+    return _MD_PUNCT.sub(r"\\\1", " ".join(str(value).split()))
+
+
+def edit_prefix(contact_id: int) -> str:
+    return f"edit{contact_id}_"
+
+
+def labels(prefix: str, values: Iterable[str]) -> dict[str, str]:
+    """Option labels, translated now: a format_func must not look the language up later."""
+    return {v: t(f"{prefix}_{v}") for v in values}
+
+
+def level_name(level: int) -> str:
+    return f"{level} · {t(f'level_{level}')}"
+
+
+def plain(value: object) -> object:
+    """A cell of a query result as a form value: None for missing, a date for a timestamp."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    return value.item() if hasattr(value, "item") else value
+
+
+def form_values(prefix: str) -> dict[str, object]:
+    """The form's widgets as canonical field -> value; blank text is no value."""
+    values: dict[str, object] = {}
+    for name in FORM_FIELDS:
+        value = st.session_state.get(prefix + name)
+        if isinstance(value, str):
+            value = value.strip() or None
+        values[name] = value
+    return values
+
+
+def clear(prefix: str) -> None:
+    for name in (*FORM_FIELDS, "commitment_status"):
+        st.session_state.pop(prefix + name, None)
+
+
+def blank_new_form() -> None:
+    """Empty the new-contact form. Values are written, not dropped: only a written value also
+    reaches the browser's copy of the form."""
+    texts = {"contact_person", "commitment", "reflection", "lesson", "notes"}
+    flags = {"appointment_planned", "quote_sent", "share_for_training"}
+    for name in FORM_FIELDS:
+        value: object = None
+        if name in texts:
+            value = ""
+        elif name in flags:
+            value = False
+        elif name == "commitment_level":
+            value = 0
+        elif name == "contact_date":
+            value = dt.date.today()
+        st.session_state[NEW + name] = value
+
+
+def flash(kind: str, message: str, toast: bool = False) -> None:
+    st.session_state[FLASH] = (kind, message, toast)
+
+
+# -- writes, run as callbacks so the next run already shows their outcome -----------------------
+
+
+def save_new(rep: str | None) -> None:
+    values = {"rep": rep, **form_values(NEW)}
+    result = contacts.save_contact(connection(), values)
+    if not result.ok:
+        st.session_state[ERRORS] = result.errors
+        return
+    st.session_state.pop(ERRORS, None)
+    data_changed()
+    blank_new_form()
+    flash(
+        "success",
+        t(
+            "log_saved",
+            account=md_text(values["account"]),
+            level=level_name(int(values["commitment_level"] or 0)),
+        ),
+        toast=True,
+    )
+
+
+def save_edit(row: dict[str, object], rep: str) -> None:
+    contact_id = int(row["id"])
+    prefix = edit_prefix(contact_id)
+    values = {name: row[name] for name in F.FIELD_NAMES} | form_values(prefix)
+    level = int(values["commitment_level"] or 0)
+    # A level-0 contact has no commitment to keep, so its status goes with it.
+    values["commitment_status"] = (
+        st.session_state.get(prefix + "commitment_status") if level else None
+    )
+    result = contacts.update_contact(connection(), contact_id, values, rep_key=rep)
+    if not result.ok:
+        st.session_state[EDIT_ERRORS] = (contact_id, result.errors)
+        return
+    st.session_state.pop(EDIT_ERRORS, None)
+    data_changed()
+    clear(prefix)
+    flash("success", t("log_edit_saved", account=md_text(values["account"])), toast=True)
+
+
+def delete(contact_id: int, account: str, rep: str) -> None:
+    st.session_state.pop(CONFIRM_DELETE, None)
+    if contacts.delete_contact(connection(), contact_id, rep_key=rep):
+        data_changed()
+        clear(edit_prefix(contact_id))
+        st.session_state.pop("log_edit_pick", None)
+        flash("success", t("log_deleted", account=md_text(account)), toast=True)
+    else:
+        flash("warning", t("log_gone"))
+
+
+def mark(contact_id: int, status: str, account: str, rep: str) -> None:
+    already = contacts.set_commitment_status(connection(), contact_id, status, rep_key=rep)
+    data_changed()
+    if already is None:
+        flash("success", t(f"log_marked_{status}", account=md_text(account)), toast=True)
+    elif already == "missing":
+        flash("warning", t("log_gone"))
+    else:
+        flash("warning", t("log_marked_already", status=t(f"log_status_{already}")))
+
+
+# -- pieces of the page ----------------------------------------------------------------------------
+
+
+def field_errors(name: str, errors: dict[str, list[str]]) -> None:
+    for code in errors.get(name, []):
+        st.error(reason_text(f"{code}:{name}", lang()), icon=":material/error:")
+
+
+def account_input(prefix: str, current: object, options: list[str]) -> None:
+    if current and current not in options:
+        options = [str(current), *options]
+    st.selectbox(
+        field_label("account", lang()),
+        options=options,
+        index=options.index(current) if current else None,
+        accept_new_options=True,
+        placeholder=t("log_account_placeholder"),
+        help=t("log_account_help"),
+        key=prefix + "account",
+    )
+
+
+def contact_fields(
+    prefix: str,
+    current: dict[str, object],
+    errors: dict[str, list[str]],
+    account_options: list[str],
+    *,
+    with_status: bool = False,
+) -> None:
+    """Every field of a contact as widgets keyed prefix + field name, each with its own errors."""
+    today = dt.date.today()
+    label = lambda name: field_label(name, lang())  # noqa: E731
+
+    st.subheader(t("log_section_contact"))
+    c1, c2, c3 = st.columns([1, 2, 2])
+    with c1:
+        st.date_input(
+            label("contact_date"),
+            value=current.get("contact_date") or "today",
+            max_value=today,
+            format=date_format(),
+            key=prefix + "contact_date",
+        )
+        field_errors("contact_date", errors)
+    with c2:
+        account_input(prefix, current.get("account"), account_options)
+        field_errors("account", errors)
+    with c3:
+        st.text_input(
+            label("contact_person"),
+            value=current.get("contact_person") or "",
+            key=prefix + "contact_person",
+        )
+        field_errors("contact_person", errors)
+    c1, c2 = st.columns([3, 2])
+    with c1:
+        st.segmented_control(
+            label("channel"),
+            options=list(F.ENUMS["channel"]),
+            format_func=labels("log_channel", F.ENUMS["channel"]).__getitem__,
+            default=current.get("channel"),
+            key=prefix + "channel",
+        )
+        field_errors("channel", errors)
+    with c2:
+        st.segmented_control(
+            label("contact_role"),
+            options=list(F.ENUMS["role"]),
+            format_func=labels("log_role", F.ENUMS["role"]).__getitem__,
+            default=current.get("contact_role"),
+            help=t("log_role_help"),
+            key=prefix + "contact_role",
+        )
+        field_errors("contact_role", errors)
+
+    st.subheader(t("log_section_activity"))
+    c1, c2, c3, c4 = st.columns(4)
+    with c1:
+        st.checkbox(
+            label("appointment_planned"),
+            value=bool(current.get("appointment_planned")),
+            help=t("log_appointment_help"),
+            key=prefix + "appointment_planned",
+        )
+    with c2:
+        st.checkbox(
+            label("quote_sent"), value=bool(current.get("quote_sent")), key=prefix + "quote_sent"
+        )
+    for column, name in ((c3, "quote_amount"), (c4, "revenue")):
+        with column:
+            value = current.get(name)
+            st.number_input(
+                f"{label(name)} (€)",
+                min_value=0.0,
+                value=None if value is None else float(value),
+                step=100.0,
+                format="%.2f",
+                placeholder=t("log_optional"),
+                help=t(f"log_{name}_help"),
+                key=prefix + name,
+            )
+            field_errors(name, errors)
+
+    st.subheader(t("log_section_commitment"))
+    c1, c2 = st.columns([2, 3])
+    with c1:
+        st.radio(
+            label("commitment_level"),
+            options=list(F.LEVELS),
+            index=int(current.get("commitment_level") or 0),
+            format_func={n: level_name(n) for n in F.LEVELS}.__getitem__,
+            captions=[t(f"level_{n}_help") for n in F.LEVELS],
+            help=t("log_level_help"),
+            key=prefix + "commitment_level",
+        )
+        field_errors("commitment_level", errors)
+    with c2:
+        st.text_area(
+            t("question_commitment"),
+            value=current.get("commitment") or "",
+            placeholder=t("log_commitment_placeholder"),
+            help=t("log_commitment_help"),
+            key=prefix + "commitment",
+        )
+        field_errors("commitment", errors)
+        st.date_input(
+            label("commitment_due"),
+            value=current.get("commitment_due"),
+            format=date_format(),
+            help=t("log_due_help"),
+            key=prefix + "commitment_due",
+        )
+        field_errors("commitment_due", errors)
+        if with_status:
+            statuses = list(F.ENUMS["status"])
+            st.selectbox(
+                label("commitment_status"),
+                options=statuses,
+                index=statuses.index(current.get("commitment_status") or "open"),
+                format_func=labels("log_status", statuses).__getitem__,
+                help=t("log_status_help"),
+                key=prefix + "commitment_status",
+            )
+            field_errors("commitment_status", errors)
+
+    st.subheader(t("log_section_reflection"))
+    st.segmented_control(
+        t("question_repeat"),
+        options=list(F.ENUMS["repeat"]),
+        format_func=labels("log_repeat", F.ENUMS["repeat"]).__getitem__,
+        default=current.get("would_repeat"),
+        help=t("log_repeat_help"),
+        key=prefix + "would_repeat",
+    )
+    field_errors("would_repeat", errors)
+    c1, c2 = st.columns(2)
+    with c1:
+        st.text_area(
+            t("log_reflection_label"),
+            value=current.get("reflection") or "",
+            key=prefix + "reflection",
+        )
+    with c2:
+        st.text_area(
+            t("log_lesson_label"),
+            value=current.get("lesson") or "",
+            help=t("log_lesson_help"),
+            key=prefix + "lesson",
+        )
+    st.checkbox(
+        label("share_for_training"),
+        value=bool(current.get("share_for_training")),
+        help=t("log_share_help"),
+        key=prefix + "share_for_training",
+    )
+    st.text_area(label("notes"), value=current.get("notes") or "", height=80, key=prefix + "notes")
+
+
+def error_summary(errors: dict[str, list[str]]) -> None:
+    """One message above the form; problems without a field of their own are spelled out here."""
+    shown = {*FORM_FIELDS, "commitment_status", "rep"}
+    count = sum(len(codes) for codes in errors.values())
+    lines = [t("log_not_saved", count=count)]
+    lines += [
+        "- " + reason_text(f"{code}:{name}" if name else code, lang())
+        for name, codes in errors.items()
+        if name not in shown
+        for code in codes
+    ]
+    st.error("\n".join(lines), icon=":material/report:")
+
+
+def pick_rep() -> tuple[str | None, str | None]:
+    """Who logs (the rep as saved, and their key): a rep is themself; the director picks one."""
+    who = viewer()
+    if who.role == "rep":
+        return who.rep_key, who.rep_key
+    reps = query(metrics.reps)
+    names = dict(zip(reps["rep_key"], reps["rep_name"], strict=True))
+    rep = st.selectbox(
+        t("log_rep_label"),
+        options=list(names),
+        index=0 if names else None,
+        format_func=lambda k: names.get(k, k),
+        accept_new_options=True,
+        placeholder=t("log_rep_placeholder"),
+        help=t("log_rep_help"),
+        key="log_rep",
+    )
+    # A rep typed by the director is saved as typed; reps are matched on the case-folded text.
+    return rep, rep.strip().casefold() if rep else None
+
+
+def open_commitments(rep: str) -> None:
+    st.header(t("log_open_title"), divider="gray")
+    frame = query(contacts.open_commitments, rep)
+    if frame.empty:
+        st.info(t("log_open_empty"), icon=":material/task_alt:")
+        return
+    st.caption(t("log_open_caption", count=len(frame)))
+    today = dt.date.today()
+    # A long list scrolls in place, so the recent contacts stay within reach.
+    with st.container(height=OPEN_LIST_HEIGHT if len(frame) > 4 else "content", border=False):
+        for row in frame.to_dict("records"):
+            commitment_row({k: plain(v) for k, v in row.items()}, rep, today)
+
+
+def commitment_row(row: dict[str, object], rep: str, today: dt.date) -> None:
+    contact_id = int(row["id"])
+    due = row["commitment_due"]
+    with st.container(border=True):
+        text, kept, broken = st.columns([5, 2, 2], vertical_alignment="center")
+        with text:
+            st.text(f"{row['account']} · {level_name(int(row['commitment_level']))}")
+            st.text(row["commitment"] or "")
+            # Badges hold only our own texts and dates, never user text.
+            if due and due < today:
+                badge = f":red-badge[:material/schedule: {t('log_overdue', date=fmt_date(due))}]"
+            elif due:
+                badge = f":gray-badge[:material/event: {t('log_due_on', date=fmt_date(due))}]"
+            else:
+                badge = f":gray-badge[{t('log_no_due')}]"
+            st.caption(f"{badge} {t('log_logged_on', date=fmt_date(row['contact_date']))}")
+        for column, status, icon in (
+            (kept, "kept", ":material/check_circle:"),
+            (broken, "broken", ":material/cancel:"),
+        ):
+            column.button(
+                t(f"log_{status}"),
+                key=f"{status}_{contact_id}",
+                icon=icon,
+                on_click=mark,
+                args=(contact_id, status, str(row["account"]), rep),
+                width="stretch",
+            )
+
+
+def recent(rep: str, account_options: list[str]) -> None:
+    st.header(t("log_recent_title"), divider="gray")
+    frame = query(contacts.recent_contacts, rep, RECENT)
+    if frame.empty:
+        st.info(t("log_recent_empty"), icon=":material/edit_note:")
+        return
+    table = pd.DataFrame(
+        {
+            field_label("contact_date", lang()): [
+                fmt_date(plain(d)) for d in frame["contact_date"]
+            ],
+            field_label("account", lang()): frame["account"].fillna(""),
+            field_label("contact_person", lang()): frame["contact_person"].fillna(""),
+            field_label("channel", lang()): [t(f"log_channel_{c}") for c in frame["channel"]],
+            field_label("commitment_level", lang()): [
+                level_name(int(n)) for n in frame["commitment_level"]
+            ],
+            field_label("commitment", lang()): frame["commitment"].fillna(""),
+            field_label("would_repeat", lang()): [
+                t(f"log_repeat_{plain(a)}") if plain(a) else "" for a in frame["would_repeat"]
+            ],
+        }
+    )
+    st.dataframe(table, hide_index=True, width="stretch")
+
+    rows = {int(r["id"]): {k: plain(v) for k, v in r.items()} for r in frame.to_dict("records")}
+    pick = st.selectbox(
+        t("log_edit_pick"),
+        options=list(rows),
+        index=None,
+        format_func={
+            i: f"{fmt_date(r['contact_date'])} · {r['account']} · {level_name(int(r['commitment_level']))}"
+            for i, r in rows.items()
+        }.__getitem__,
+        placeholder=t("log_edit_placeholder"),
+        key="log_edit_pick",
+    )
+    if pick is None or pick not in rows:
+        return
+    row = rows[pick]
+    stored = st.session_state.pop(EDIT_ERRORS, None)
+    errors = stored[1] if stored and stored[0] == pick else {}
+    if errors:
+        error_summary(errors)
+    with st.form(key=f"edit_form_{pick}"):
+        contact_fields(edit_prefix(pick), row, errors, account_options, with_status=True)
+        st.form_submit_button(
+            t("log_edit_save"),
+            key=f"log_edit_save_{pick}",
+            type="primary",
+            icon=":material/save:",
+            on_click=save_edit,
+            args=(row, rep),
+        )
+    if st.session_state.get(CONFIRM_DELETE) == pick:
+        with st.container(border=True):
+            st.warning(t("log_delete_confirm"), icon=":material/warning:")
+            yes, no, _ = st.columns([1, 1, 4])
+            yes.button(
+                t("log_delete_yes"),
+                key=f"log_delete_yes_{pick}",
+                type="primary",
+                icon=":material/delete:",
+                on_click=delete,
+                args=(pick, str(row["account"]), rep),
+            )
+            no.button(
+                t("log_delete_no"),
+                key=f"log_delete_no_{pick}",
+                on_click=lambda: st.session_state.pop(CONFIRM_DELETE, None),
+            )
+    else:
+        st.button(
+            t("log_delete"),
+            key=f"log_delete_{pick}",
+            icon=":material/delete:",
+            on_click=lambda: st.session_state.update({CONFIRM_DELETE: pick}),
+        )
+
+
+# -- the page --------------------------------------------------------------------------------------
+
+require_router()
 st.title(t("page_log_contact"))
+st.caption(t("log_caption"))
+
+if FLASH in st.session_state:
+    kind, message, toast = st.session_state.pop(FLASH)
+    getattr(st, kind)(message, icon=ICONS[kind])
+    if toast:
+        st.toast(message, icon=":material/check_circle:")
+
+# Errors show on the run right after the save; they stay in view while the rep fixes the form.
+errors = st.session_state.pop(ERRORS, {})
+if errors:
+    error_summary(errors)
+with st.columns([2, 3])[0]:
+    rep, rep_key = pick_rep()
+if viewer().role == "rep":
+    st.caption(t("log_as", name=md_text(viewer().name or rep_key or "")))
+field_errors("rep", errors)
+
+accounts = query(contacts.accounts, rep_key) if rep_key else query(contacts.accounts)
+with st.form("log_form", clear_on_submit=False):
+    contact_fields(NEW, {}, errors, accounts)
+    st.form_submit_button(
+        t("log_save"),
+        key="log_save",
+        type="primary",
+        icon=":material/save:",
+        on_click=save_new,
+        args=(rep,),
+    )
+
+if rep_key:
+    open_commitments(rep_key)
+    recent(rep_key, accounts)
+else:
+    st.info(t("log_pick_rep_first"), icon=":material/person_search:")

@@ -48,7 +48,9 @@ def empty_db(tmp_path, monkeypatch) -> Path:
     return path
 
 
-def open_page(page: str, *, role: str = "director", rep: str | None = None, lang: str | None = None) -> AppTest:
+def open_page(
+    page: str, *, role: str = "director", rep: str | None = None, lang: str | None = None
+) -> AppTest:
     """Run app.py as `role` (and rep key), then switch to pages/<page>.py and run it."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     if lang:

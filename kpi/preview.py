@@ -1,0 +1,229 @@
+"""The import page's engine: a quick look at an uploaded file, its rejected rows, the contact log as CSV."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from kpi import fields as F
+from kpi import i18n, ingest
+
+# Read as a quick look only: the import itself reads the whole file again.
+HEAD_BYTES = 1 << 16
+MAX_HEAD_BYTES = 1 << 22
+REJECTS_SHOWN = 1000
+UTF8_BOM = codecs.BOM_UTF8
+
+
+def _kind(data: bytes, name: str) -> str:
+    """'csv' or 'xlsx', with the same verdicts (and words) as ingest's check of a file on disk."""
+    suffix = Path(name).suffix.lower()
+    magic = data[:8]
+    if magic.startswith(ingest.ZIP_MAGIC):
+        return "xlsx"
+    if magic.startswith(ingest.OLE_MAGIC) or suffix == ".xls":
+        raise ingest.FileUnreadable("old Excel .xls format: save the sheet as .xlsx or CSV")
+    if suffix in ingest.XLSX_SUFFIXES:
+        raise ingest.FileUnreadable("not a readable .xlsx file")
+    if suffix not in ingest.TEXT_SUFFIXES:
+        raise ingest.FileUnreadable(f"unsupported file type {suffix}: use .csv or .xlsx")
+    if not magic:
+        raise ingest.FileUnreadable("empty file: no header line")
+    return "csv"
+
+
+def _head_text(data: bytes, rows: int) -> str:
+    """The first complete lines of a text file (at least rows + 1 when they fit), decoded."""
+    size = HEAD_BYTES
+    head = data[:size]
+    while head.count(b"\n") <= rows and size < min(len(data), MAX_HEAD_BYTES):
+        size *= 4
+        head = data[:size]
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        text = head[: len(head) // 2 * 2].decode("utf-16", errors="replace")
+        return text if len(head) == len(data) else text[: text.rfind("\n") + 1] or text
+    if b"\x00" in head:
+        line = head.count(b"\n", 0, head.index(b"\x00")) + 1
+        raise ingest.FileUnreadable(
+            f"binary data (NUL bytes, first on line {line}): not a CSV or XLSX contact log"
+        )
+    if len(head) < len(data) and b"\n" in head:
+        # A cut inside a UTF-8 character would look like a decoding error: cut after a newline.
+        head = head[: head.rfind(b"\n") + 1]
+    try:
+        return head.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return head.decode("cp1252")
+    except UnicodeDecodeError:
+        raise ingest.FileUnreadable(
+            "cannot decode the file: save it as UTF-8 or Windows-1252 CSV"
+        ) from None
+
+
+def _csv_records(data: bytes, rows: int) -> list[list[str]]:
+    text = _head_text(data, rows)
+    first = text.split("\n", 1)[0].rstrip("\r")
+    if not first.strip():
+        raise ingest.FileUnreadable("empty file: no header line")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=ingest._sniff_delimiter(first))
+    records: list[list[str]] = []
+    try:
+        for record in reader:
+            if record and any(v.strip() for v in record):
+                records.append(record)
+            if len(records) > rows:
+                break
+    except csv.Error:
+        pass  # a quoted field cut off at the end of the quick look: show what came before it
+    return records
+
+
+def _xlsx_records(data: bytes, rows: int) -> list[list[str]]:
+    import openpyxl  # imported here: only .xlsx uploads pay for it
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a broken file
+        raise ingest.FileUnreadable(f"not a readable .xlsx file ({type(exc).__name__})") from None
+    try:
+        records: list[list[str]] = []
+        for row in book.worksheets[0].iter_rows(values_only=True):
+            record = [ingest._cell_text(v) for v in row]
+            if any(v.strip() for v in record):
+                records.append(record)
+            if len(records) > rows:
+                break
+    finally:
+        book.close()
+    if not records:
+        raise ingest.FileUnreadable("empty sheet: no header row")
+    # Formatted but empty cells to the right of the header are no columns.
+    width = max(i + 1 for i, v in enumerate(records[0]) if v.strip())
+    return [r[:width] for r in records]
+
+
+def _unique(headers: list[str]) -> list[str]:
+    """Column names a table can show: blank ones numbered, repeated ones suffixed (2), (3)."""
+    seen: dict[str, int] = {}
+    out = []
+    for i, header in enumerate(headers, start=1):
+        name = header.strip() or f"({i})"
+        seen[name] = seen.get(name, 0) + 1
+        out.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
+    return out
+
+
+def preview(data: bytes, name: str, rows: int = 20) -> pd.DataFrame:
+    """The header and first rows of an uploaded file, as text; the headers as found are in
+    .attrs["headers"]. Raises ingest.FileUnreadable when the import could not read it either."""
+    records = _xlsx_records(data, rows) if _kind(data, name) == "xlsx" else _csv_records(data, rows)
+    headers = records[0]
+    width = len(headers)
+    body = [(r + [""] * width)[:width] for r in records[1 : rows + 1]]
+    frame = pd.DataFrame(body, columns=_unique(headers), dtype=str)
+    frame.attrs["headers"] = headers
+    return frame
+
+
+@dataclass(frozen=True)
+class ColumnCheck:
+    """How the import will read a file's header."""
+
+    recognised: dict[str, str]  # header as found -> canonical column
+    ignored: list[str]
+
+
+def check_columns(headers: list[str]) -> ColumnCheck:
+    """Which headers the import recognises and ignores; raises ingest.FileUnreadable as the import
+    would (a required column missing, a column twice)."""
+    layout = ingest._layout(headers, ",")
+    return ColumnCheck(
+        {headers[i].strip(): name for i, name in sorted(layout.mapping.items())}, layout.ignored
+    )
+
+
+def format_table(lang: str) -> pd.DataFrame:
+    """The file format for people: each column, its Dutch header, required or not, what it holds."""
+    examples = {
+        "text": "",
+        "date": "2026-03-31, 31-03-2026",
+        "bool": "ja/nee, yes/no",
+        "decimal": "1234,56 · 1.234,56 · 1234.56",
+        "level": "0, 1, 2, 3, 4",
+    }
+    rows = []
+    for f in F.FIELDS:
+        if f.enum:
+            values = ", ".join(
+                "/".join(dict.fromkeys(aliases)) for aliases in F.ENUMS[f.enum].values()
+            )
+        else:
+            values = examples[f.kind]
+        rows.append(
+            {
+                i18n.t("imp_col_column", lang): f.name,
+                i18n.t("imp_col_dutch", lang): f.nl or "",
+                i18n.t("imp_col_label", lang): i18n.field_label(f.name, lang),
+                i18n.t("imp_col_required", lang): i18n.t(
+                    "imp_required_yes" if f.required else "imp_required_no", lang
+                ),
+                i18n.t("imp_col_values", lang): values,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def rejected_rows(
+    con: duckdb.DuckDBPyConnection, file_id: int, lang: str, limit: int = REJECTS_SHOWN
+) -> pd.DataFrame:
+    """The first `limit` rejected rows of one imported file: line, every reason as a sentence, raw text."""
+    rows = (
+        con.cursor()
+        .execute(
+            "select line, reasons, raw from rejects where file_id = ? order by line limit ?",
+            [file_id, limit],
+        )
+        .fetchall()
+    )
+    return pd.DataFrame(
+        [
+            (line, "; ".join(i18n.reason_text(r, lang) for r in reasons), raw or "")
+            for line, reasons, raw in rows
+        ],
+        columns=["line", "reasons", "raw"],
+    )
+
+
+def rejects_csv(con: duckdb.DuckDBPyConnection, file_id: int, lang: str) -> bytes:
+    """One file's rejected rows as a CSV to fix and import again; UTF-8 with BOM so Excel reads it."""
+    out = io.StringIO()
+    ingest.write_rejects_csv(con.cursor(), out, file_id, lang)
+    return out.getvalue().encode("utf-8-sig")
+
+
+def contacts_count(con: duckdb.DuckDBPyConnection) -> int:
+    """How many contacts the log holds."""
+    return int(con.cursor().execute("select count(*) from contacts").fetchone()[0])
+
+
+_EXPORT_SQL = f"select {', '.join(F.FIELD_NAMES)} from contacts order by contact_date, id"
+
+
+def export_contacts_csv(con: duckdb.DuckDBPyConnection) -> bytes:
+    """The whole contact log as CSV in the canonical columns (the import reads it back), UTF-8
+    with BOM. DuckDB writes it to a temp file, so no row passes through Python."""
+    with tempfile.TemporaryDirectory(prefix="commitboard-export-") as tmp:
+        path = Path(tmp) / "contacts.csv"
+        # COPY takes no bound parameter for its target; the path is ours, quotes are doubled.
+        target = str(path).replace("'", "''")
+        con.cursor().execute(f"copy ({_EXPORT_SQL}) to '{target}' (header, delimiter ',')")
+        return UTF8_BOM + path.read_bytes()

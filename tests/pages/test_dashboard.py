@@ -1,0 +1,226 @@
+"""The dashboard as a user sees it: both KPI groups, exact numbers, Dutch, filters, empty states."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import streamlit as st
+from streamlit.runtime import pages_manager
+
+from tests.pages.conftest import open_page
+
+D = dt.date
+# The whole of tests/data/kpi_small.csv (contacts from 2026-01-05 to 2026-05-02).
+ALL_SMALL = (D(2026, 1, 1), D(2026, 5, 31))
+
+
+class _RouterOnly(pages_manager.PagesManager):
+    """AppTest resets Streamlit's legacy pages/ detection before each run; with it on, a page
+    whose file name equals its url path (dashboard) runs without app.py and require_router()
+    then reruns forever. Keep it off, as importing pages/ does in the real app."""
+
+    def __init__(self, *args, **kwargs):
+        pages_manager.PagesManager.uses_pages_directory = False
+        super().__init__(*args, **kwargs)
+
+
+@pytest.fixture(autouse=True)
+def isolated_app(monkeypatch):
+    monkeypatch.setattr("streamlit.testing.v1.app_test.PagesManager", _RouterOnly)
+    # Each test has its own database, but st.cache_data lives for the whole process and
+    # pages.common.query keys it on the data version only.
+    st.cache_data.clear()
+
+
+def metrics_shown(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def deltas_shown(at) -> dict[str, str]:
+    return {m.label: m.delta for m in at.metric}
+
+
+def texts(at) -> str:
+    parts = [
+        e.value for kind in ("subheader", "caption", "info", "title") for e in getattr(at, kind)
+    ]
+    return "\n".join(str(p) for p in parts)
+
+
+@pytest.fixture
+def dutch(monkeypatch):
+    """Dutch as the app's default too: AppTest calls widgets' format_func (common.py's role
+    picker looks its labels up by language) outside a script run, where the URL's lang is unset."""
+    monkeypatch.setenv("COMMITBOARD_LANG", "nl")
+
+
+def custom_window(at, start: dt.date, end: dt.date):
+    at.selectbox(key="dash_window").set_value("custom").run()
+    at.date_input(key="dash_from").set_value(start)
+    at.date_input(key="dash_to").set_value(end)
+    return at.run()
+
+
+def test_demo_data_shows_both_groups_charts_and_tables(app_db):
+    at = open_page("dashboard")
+    assert not at.exception
+    assert at.title[0].value == "Dashboard"
+    headers = [h.value for h in at.subheader]
+    assert "Commitment" in headers and "Activity" in headers
+    shown = metrics_shown(at)
+    assert len(shown) == 12
+    assert {"Contacts", "Calls", "Quotes", "Revenue", "Advance rate", "Quick quotes"} <= set(shown)
+    assert all(value != "–" for key, value in shown.items() if key != "Follow-through")
+    assert at.selectbox(key="dash_window").value == "quarter"  # demo data runs up to today
+    assert len(at.get("vega_lite_chart")) >= 5
+    assert len(at.dataframe) >= 2  # the per-rep table and at least one relationship view
+
+
+def test_small_data_shows_the_hand_computed_values(small_db):
+    at = custom_window(open_page("dashboard"), *ALL_SMALL)
+    assert not at.exception
+    assert metrics_shown(at) == {
+        "Commitment rate": "50%",
+        "Advance rate": "38%",  # 3 of 8
+        "Average level": "1.25",
+        "Follow-through": "50%",
+        "Quick quotes": "40%",  # 2 of 5
+        "Reflection rate": "62%",  # 5 of 8, rounded half to even
+        "Learning moments": "3",
+        "Contacts": "8",
+        "Calls": "5",
+        "Appointments": "2",
+        "Quotes": "5",
+        "Revenue": "€1,500",
+    }
+    # The 151 days before hold no contacts: counts rise from zero, ratios have nothing to compare.
+    changes = deltas_shown(at)
+    assert changes["Contacts"] == "+8"
+    assert changes["Revenue"] == "+€1,500"
+    assert changes["Advance rate"] == ""
+    assert "2026-01-01 to 2026-05-31" in texts(at)
+    helps = {m.label: m.proto.help for m in at.metric}
+    assert helps["Quick quotes"].startswith("Share of quotes sent without real commitment")
+    assert all(helps.values())
+
+
+def test_changes_against_the_previous_window_in_points(small_db):
+    # April (C03, C04) against 2 to 31 March (C06): see tests/kpi/test_metrics_dashboard.py.
+    at = custom_window(open_page("dashboard"), D(2026, 4, 1), D(2026, 4, 30))
+    changes = deltas_shown(at)
+    assert changes["Contacts"] == "+1"
+    assert changes["Revenue"] == "-€1,000"
+    assert changes["Commitment rate"] == "-100.0 pts"
+    assert changes["Quick quotes"] == "+50.0 pts"
+    assert changes["Advance rate"] == "0.0 pts"  # unchanged: grey, no arrow
+    assert changes["Follow-through"] == ""
+    quick = next(m for m in at.metric if m.label == "Quick quotes")
+    assert quick.proto.color == quick.proto.MetricColor.RED  # more quick quotes is bad news
+
+
+def test_dutch_labels_and_number_formats(small_db, dutch):
+    at = open_page("dashboard", lang="nl")  # all time: every contact of the small data set
+    assert not at.exception
+    shown = metrics_shown(at)
+    assert shown["Contactmomenten"] == "8"
+    assert shown["Snelle offertes"] == "40%"
+    assert shown["Omzet"] == "€ 1.500"
+    assert shown["Gemiddeld niveau"] == "1,25"
+    headers = [h.value for h in at.subheader]
+    assert "Activiteit" in headers and "Commitment" in headers
+    assert at.selectbox(key="dash_window").label == "Periode"
+    assert at.selectbox(key="dash_window").value == "all"
+
+    at = custom_window(at, D(2026, 4, 1), D(2026, 4, 30))
+    assert "01-04-2026 t/m 30-04-2026" in texts(at)
+    changes = deltas_shown(at)
+    assert changes["Snelle offertes"] == "+50,0 %-punt"
+    assert changes["Omzet"] == "-€ 1.000"
+
+
+def test_default_window_shows_data_when_this_quarter_is_empty(small_db):
+    # The small data set ends in May 2026; "this quarter" would be empty, so all time is chosen.
+    at = open_page("dashboard")
+    assert at.selectbox(key="dash_window").value == "all"
+    assert metrics_shown(at)["Contacts"] == "8"
+    assert all(m.delta == "" for m in at.metric)  # nothing before all time
+
+
+def test_rep_and_team_filters(small_db):
+    at = open_page("dashboard")
+    at.multiselect(key="dash_reps").set_value(["bram@x.nl"]).run()
+    assert metrics_shown(at)["Contacts"] == "2"
+    assert metrics_shown(at)["Quick quotes"] == "100%"
+    at.multiselect(key="dash_reps").set_value([]).run()
+    at.selectbox(key="dash_team").set_value("Team Noord").run()
+    assert metrics_shown(at)["Contacts"] == "4"
+    assert metrics_shown(at)["Revenue"] == "€1,000"
+
+
+def test_per_rep_table_has_a_row_per_rep_with_all_kpis(small_db):
+    at = open_page("dashboard")
+    table = at.dataframe[0].value
+    assert len(table) == 3
+    assert list(table["rep_name"])[:2] == ["Anna de Vries", "Bram Jansen"]
+    assert list(table["contacts"]) == [4, 2, 2]
+    assert list(table["advance_rate"]) == [25.0, 50.0, 50.0]  # shown as percentages
+    assert {
+        "commitment_rate",
+        "advance_rate",
+        "avg_commitment",
+        "follow_through",
+        "quick_quote_share",
+        "reflection_rate",
+        "learning_moments",
+        "contacts",
+        "calls",
+        "appointments",
+        "quotes",
+        "revenue",
+    } <= set(table.columns)
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == ["Download CSV", "Download Excel"]
+
+
+def test_relationship_views(small_db):
+    # In May only Gamma climbs (nothing before, level 4 now); C08's commitment has no due date.
+    at = custom_window(open_page("dashboard"), D(2026, 5, 1), D(2026, 5, 31))
+    momentum = at.dataframe[1].value
+    assert list(momentum["account"]) == ["Gamma"]
+    assert list(momentum["level_in_window"]) == ["4 · Joint plan"]
+    assert "No open commitment is past its due date." in texts(at)
+
+
+def test_empty_window_says_what_to_do(small_db):
+    at = open_page("dashboard")
+    at.selectbox(key="dash_window").set_value("quarter").run()
+    assert not at.exception
+    assert not at.metric
+    assert "No contacts in this period" in at.info[0].value
+
+
+def test_empty_database_says_what_to_do(empty_db):
+    at = open_page("dashboard")
+    assert not at.exception
+    assert not at.metric
+    assert not at.get("vega_lite_chart")
+    assert "There are no contacts yet" in at.info[0].value
+    assert "import" in at.info[0].value
+
+
+def test_swapped_dates_are_put_in_order(small_db):
+    at = custom_window(open_page("dashboard"), D(2026, 5, 31), D(2026, 1, 1))
+    assert metrics_shown(at)["Contacts"] == "8"
+    assert "swapped" in texts(at)
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_a_rep_sees_only_their_own_numbers(small_db, lang, monkeypatch):
+    monkeypatch.setenv("COMMITBOARD_LANG", lang)  # see the `dutch` fixture
+    at = open_page("dashboard", role="rep", rep="bram@x.nl", lang=lang)
+    assert not at.exception
+    assert not at.multiselect  # no picking colleagues
+    contacts = "Contacts" if lang == "en" else "Contactmomenten"
+    assert metrics_shown(at)[contacts] == "2"
+    assert list(at.dataframe[0].value["rep_name"]) == ["Bram Jansen"]
