@@ -255,7 +255,7 @@ class _Layout:
     ignored: list[str]
 
 
-def _sniff_delimiter(header_line: str) -> str:
+def sniff_delimiter(header_line: str) -> str:
     counts = {d: 0 for d in DELIMITERS}
     in_quotes = False
     for ch in header_line:
@@ -267,7 +267,7 @@ def _sniff_delimiter(header_line: str) -> str:
     return best
 
 
-def _layout(headers: list[str], delimiter: str) -> _Layout:
+def read_layout(headers: list[str], delimiter: str) -> _Layout:
     mapping: dict[int, str] = {}
     seen: dict[str, str] = {}
     ignored: list[str] = []
@@ -349,7 +349,7 @@ def _read_header(path: Path, encoding: str) -> tuple[str, list[str]]:
     first = first.rstrip("\r\n")
     if not first.strip():
         raise FileUnreadable("empty file: no header line")
-    delimiter = _sniff_delimiter(first)
+    delimiter = sniff_delimiter(first)
     headers = next(csv.reader([first], delimiter=delimiter))
     return delimiter, headers
 
@@ -454,7 +454,7 @@ def _raw_lines_from(path: Path, encoding: str, first: int) -> str:
         return "".join(text for number, text in enumerate(fh, start=1) if number >= first)
 
 
-def _cell_text(value: object) -> str:
+def cell_text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -482,7 +482,7 @@ def _records_xlsx(path: Path) -> Iterator[tuple[int, list[str]]]:
     try:
         sheet = book.worksheets[0]
         for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield number, [_cell_text(v) for v in row]
+            yield number, [cell_text(v) for v in row]
     finally:
         book.close()
 
@@ -627,11 +627,11 @@ def import_file(
             header = next((r for r in records if any(v.strip() for v in r[1])), None)
             if header is None:
                 raise FileUnreadable("empty sheet: no header row")
-            layout = _layout([str(h) for h in header[1]], ",")
+            layout = read_layout([str(h) for h in header[1]], ",")
         else:
             digest, encoding, newlines, ends_nl = _detect_encoding(path, report)
             delimiter, headers = _read_header(path, encoding)
-            layout = _layout(headers, delimiter)
+            layout = read_layout(headers, delimiter)
         result.ignored_columns = layout.ignored
         if cur.execute("select 1 from imported_files where sha256 = ?", [digest]).fetchone():
             result.skipped = True

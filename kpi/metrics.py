@@ -87,7 +87,7 @@ def window_for(kind: str, today: dt.date) -> Window:
 # -- the shared pieces of every query ------------------------------------------------------------
 
 # Reps on the roster, by e-mail and by name (both matched trimmed and case-folded).
-_REP_DIM = """
+REP_DIM_SQL = """
 rep_dim as (
     select distinct on (key) key, name, team, role from (
         select email_key as key, name, team, role, 0 as pref from roster
@@ -97,7 +97,7 @@ rep_dim as (
 )
 """
 
-_FILTERED = """
+FILTERED_SQL = """
 c as (
     select * from contacts
     where ($start is null or contact_date >= $start)
@@ -110,7 +110,7 @@ c as (
 
 # A quote is quick when no contact of its account (any rep, any window) reached the advance level
 # in the QUICK_QUOTE_DAYS days up to and including the quote's date.
-_QUICK = """
+QUICK_SQL = """
 adv as (
     select account_key, contact_date from contacts where commitment_level >= $advance
 ),
@@ -160,7 +160,7 @@ _GROUPINGS: dict[str, tuple[str, str]] = {
 }
 
 
-def _params(window: Window, filters: Filters, **extra: object) -> dict[str, object]:
+def query_params(window: Window, filters: Filters, **extra: object) -> dict[str, object]:
     return {
         "start": window.start,
         "end": window.end,
@@ -173,7 +173,7 @@ def _params(window: Window, filters: Filters, **extra: object) -> dict[str, obje
 def _kpi_sql(group: str) -> str:
     select, tail = _GROUPINGS[group]
     return f"""
-    with {_REP_DIM}, {_FILTERED}, {_QUICK}
+    with {REP_DIM_SQL}, {FILTERED_SQL}, {QUICK_SQL}
     select {select} {_KPI_AGGREGATES}
     from c left join quick using (id) left join rep_dim as r on r.key = c.rep_key
     {tail}
@@ -193,7 +193,7 @@ def kpi_frame(
         con.cursor()
         .execute(
             _kpi_sql(by),
-            _params(window, filters, advance=ADVANCE_LEVEL, quick_days=QUICK_QUOTE_DAYS),
+            query_params(window, filters, advance=ADVANCE_LEVEL, quick_days=QUICK_QUOTE_DAYS),
         )
         .df()
     )
@@ -224,12 +224,12 @@ def ladder(
         con.cursor()
         .execute(
             f"""
-            with {_REP_DIM}, {_FILTERED}
+            with {REP_DIM_SQL}, {FILTERED_SQL}
             select l.level as commitment_level, count(c.id) as contacts_count
             from range(0, 5) as l(level) left join c on c.commitment_level = l.level
             group by l.level order by l.level
             """,
-            _params(window, filters),
+            query_params(window, filters),
         )
         .df()
     )
@@ -247,7 +247,7 @@ def momentum(
         con.cursor()
         .execute(
             f"""
-            with {_REP_DIM}, {_FILTERED},
+            with {REP_DIM_SQL}, {FILTERED_SQL},
             inside as (
                 select account_key, any_value(account) as account,
                        max(commitment_level) as level_in_window, count(*) as contacts_count,
@@ -265,7 +265,7 @@ def momentum(
             where i.level_in_window > coalesce(b.level_before, 0)
             order by i.level_in_window - coalesce(b.level_before, 0) desc, i.account
             """,
-            _params(window, filters),
+            query_params(window, filters),
         )
         .df()
     )
@@ -280,7 +280,7 @@ def overdue(
         con.cursor()
         .execute(
             f"""
-            with {_REP_DIM}, {_FILTERED}
+            with {REP_DIM_SQL}, {FILTERED_SQL}
             select c.id, coalesce(r.name, c.rep) as rep_name, c.account, c.contact_person,
                    c.contact_date, c.commitment_level, c.commitment, c.commitment_due,
                    ($today - c.commitment_due) as days_overdue
@@ -288,7 +288,7 @@ def overdue(
             where c.commitment_status = 'open' and c.commitment_due < $today
             order by c.commitment_due, c.id
             """,
-            _params(Window(), filters, today=today),
+            query_params(Window(), filters, today=today),
         )
         .df()
     )
@@ -305,7 +305,7 @@ def account_levels(
         con.cursor()
         .execute(
             f"""
-            with {_REP_DIM}, {_FILTERED},
+            with {REP_DIM_SQL}, {FILTERED_SQL},
             top as (
                 select account_key from c group by account_key
                 order by count(*) desc, account_key limit $limit
@@ -317,7 +317,7 @@ def account_levels(
             qualify row_number() over (partition by c.account_key, month_start) = 1
             order by account, month_start
             """,
-            _params(window, filters, limit=accounts),
+            query_params(window, filters, limit=accounts),
         )
         .df()
     )
@@ -329,7 +329,7 @@ def reps(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         con.cursor()
         .execute(
             f"""
-            with {_REP_DIM},
+            with {REP_DIM_SQL},
             seen as (select rep_key as key, any_value(rep) as rep from contacts group by rep_key)
             select coalesce(s.key, r.key) as rep_key, coalesce(r.name, s.rep) as rep_name, r.team
             from seen as s full join (select * from rep_dim) as r on r.key = s.key

@@ -74,7 +74,7 @@ def _csv_records(data: bytes, rows: int) -> list[list[str]]:
     first = text.split("\n", 1)[0].rstrip("\r")
     if not first.strip():
         raise ingest.FileUnreadable("empty file: no header line")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=ingest._sniff_delimiter(first))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=ingest.sniff_delimiter(first))
     records: list[list[str]] = []
     try:
         for record in reader:
@@ -97,7 +97,7 @@ def _xlsx_records(data: bytes, rows: int) -> list[list[str]]:
     try:
         records: list[list[str]] = []
         for row in book.worksheets[0].iter_rows(values_only=True):
-            record = [ingest._cell_text(v) for v in row]
+            record = [ingest.cell_text(v) for v in row]
             if any(v.strip() for v in record):
                 records.append(record)
             if len(records) > rows:
@@ -145,7 +145,7 @@ class ColumnCheck:
 def check_columns(headers: list[str]) -> ColumnCheck:
     """Which headers the import recognises and ignores; raises ingest.FileUnreadable as the import
     would (a required column missing, a column twice)."""
-    layout = ingest._layout(headers, ",")
+    layout = ingest.read_layout(headers, ",")
     return ColumnCheck(
         {headers[i].strip(): name for i, name in sorted(layout.mapping.items())}, layout.ignored
     )

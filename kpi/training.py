@@ -16,7 +16,16 @@ from kpi import i18n
 from kpi.fields import ADVANCE_LEVEL, LEVELS
 
 # The filter pieces every KPI query uses; shared so "rep", "team" and "period" mean the same here.
-from kpi.metrics import _FILTERED, _QUICK, _REP_DIM, ALL, QUICK_QUOTE_DAYS, Filters, Window, _params
+from kpi.metrics import (
+    ALL,
+    FILTERED_SQL,
+    QUICK_QUOTE_DAYS,
+    QUICK_SQL,
+    REP_DIM_SQL,
+    Filters,
+    Window,
+    query_params,
+)
 
 STORY_LIMIT = 200  # newest shared stories fetched: more than any training session shows
 LESSON_LIMIT = 2000  # newest lessons on the wall; the count of all of them is reported too
@@ -103,7 +112,7 @@ def shared_stories(
     """The newest contacts offered for training (at most `limit`), and how many there are in all."""
     cur = con.cursor().execute(
         f"""
-        with {_REP_DIM}, {_FILTERED}, {_QUICK}
+        with {REP_DIM_SQL}, {FILTERED_SQL}, {QUICK_SQL}
         select c.id, c.contact_date, coalesce(r.name, c.rep) as rep_name, c.account,
                nullif(trim(c.contact_person), '') as contact_person, c.contact_role, c.channel,
                c.appointment_planned, c.quote_sent, c.quote_amount::double as quote_amount,
@@ -119,7 +128,7 @@ def shared_stories(
         order by c.contact_date desc, c.id desc
         limit $limit
         """,
-        _params(
+        query_params(
             window,
             filters,
             advance=ADVANCE_LEVEL,
@@ -144,7 +153,7 @@ def lessons(
     """The newest non-empty lessons of all contacts (at most `limit`), and how many there are."""
     cur = con.cursor().execute(
         f"""
-        with {_REP_DIM}, {_FILTERED}
+        with {REP_DIM_SQL}, {FILTERED_SQL}
         select trim(c.lesson) as text, c.contact_date, coalesce(r.name, c.rep) as rep_name,
                c.account, nullif(trim(c.contact_person), '') as contact_person,
                count(*) over () as total
@@ -153,7 +162,7 @@ def lessons(
         order by c.contact_date desc, c.id desc
         limit $limit
         """,
-        _params(window, filters, limit=limit),
+        query_params(window, filters, limit=limit),
     )
     rows = _rows(cur)
     total = int(rows[0]["total"]) if rows else 0
@@ -170,7 +179,7 @@ def ladder_examples(
     # The inner qualify keeps a few candidates per level, so de-duplicating texts stays cheap.
     cur = con.cursor().execute(
         f"""
-        with {_REP_DIM}, {_FILTERED},
+        with {REP_DIM_SQL}, {FILTERED_SQL},
         candidates as (
             select commitment_level::integer as level, trim(commitment) as commitment, account,
                    nullif(trim(contact_person), '') as contact_person,
@@ -191,7 +200,7 @@ def ladder_examples(
             partition by level order by shared desc, contact_date desc, id desc) <= $per_level
         order by level, shared desc, contact_date desc, id desc
         """,
-        _params(window, filters, candidates=10 * per_level, per_level=per_level),
+        query_params(window, filters, candidates=10 * per_level, per_level=per_level),
     )
     return [Example(**row) for row in _rows(cur)]
 
