@@ -49,16 +49,17 @@ def connection() -> duckdb.DuckDBPyConnection:
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _cached(_fn: Callable[..., Any], name: str, version: int, args: tuple, kwargs: tuple) -> Any:
+def _cached(
+    _fn: Callable[..., Any], name: str, database: str, version: int, args: tuple, kwargs: tuple
+) -> Any:
     return _fn(connection(), *args, **dict(kwargs))
 
 
 def query(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """fn(connection, *args, **kwargs) from kpi, cached until the data changes."""
+    """fn(connection, *args, **kwargs) from kpi, cached per database until its data changes."""
     version = db.data_version(connection())
-    return _cached(
-        fn, f"{fn.__module__}.{fn.__qualname__}", version, args, tuple(sorted(kwargs.items()))
-    )
+    name = f"{fn.__module__}.{fn.__qualname__}"
+    return _cached(fn, name, str(db.db_path()), version, args, tuple(sorted(kwargs.items())))
 
 
 def data_changed() -> None:

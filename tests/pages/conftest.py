@@ -6,12 +6,20 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from kpi import db, demo, ingest, roster
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data"
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches():
+    """st.cache_data and st.cache_resource live as long as the process; every test starts clean."""
+    st.cache_data.clear()
+    st.cache_resource.clear()
 
 
 @pytest.fixture

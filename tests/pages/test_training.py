@@ -6,28 +6,9 @@ import datetime as dt
 import re
 
 import pytest
-from streamlit.runtime.pages_manager import PagesManager
 
 from kpi import contacts, db, training
 from tests.pages.conftest import open_page
-
-
-@pytest.fixture(autouse=True)
-def no_pages_folder_mode(monkeypatch):
-    """Keep Streamlit out of its legacy pages/ mode, as pages/__init__.py does in production.
-
-    AppTest resets PagesManager.uses_pages_directory before every run; in that mode the url path
-    "training" is the legacy hash of pages/training.py, which then runs without app.py and
-    require_router() reruns it for ever.
-    """
-    init = PagesManager.__init__
-
-    def patched(self, *args, **kwargs):
-        init(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", patched)
-
 
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
