@@ -11,6 +11,7 @@ import duckdb
 import pandas as pd
 
 from kpi import i18n, metrics
+from kpi.markdown import escape_markdown
 from kpi.metrics import Filters, Window
 
 ANSWERS: tuple[str, ...] = ("yes", "partly", "no", "unanswered")
@@ -474,12 +475,8 @@ def _title(summary: WeeklySummary, lang: str) -> tuple[str, str]:
     return title, period
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])")
-
-
 def _md(value: str) -> str:
-    """User text made inert in Markdown: every character that could format is escaped."""
-    return _MD_SPECIAL.sub(r"\\\1", value)
+    return escape_markdown(value, streamlit=False, inline=True)
 
 
 def weekly_summary_markdown(summary: WeeklySummary, lang: str) -> str:

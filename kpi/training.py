@@ -14,6 +14,7 @@ import duckdb
 
 from kpi import i18n
 from kpi.fields import ADVANCE_LEVEL, LEVELS
+from kpi.markdown import escape_markdown
 
 # The filter pieces every KPI query uses; shared so "rep", "team" and "period" mean the same here.
 from kpi.metrics import (
@@ -438,18 +439,18 @@ def story_sections(story: Story, lang: str) -> list[tuple[str, list[tuple[str, s
 
     person = story.contact_person or ""
     if story.contact_role:
-        role = t(f"train_role_{story.contact_role}")
+        role = t(f"contact_role_{story.contact_role}").lower()
         person = f"{person} ({role})" if person else role
     quote = yes_no(story.quote_sent)
     if story.quote_sent and story.quote_amount is not None:
         quote += f" ({i18n.fmt_money(story.quote_amount, lang)})"
     commitment = level_label(story.commitment_level, lang)
-    repeat = t(f"train_repeat_{story.would_repeat}") if story.would_repeat else ""
+    repeat = t(f"repeat_{story.would_repeat}").lower() if story.would_repeat else ""
     sections: dict[str, list[tuple[str, str]]] = {
         "situation": [
             (field("account"), story.account),
             (field("contact_person"), person),
-            (field("channel"), t(f"train_channel_{story.channel}")),
+            (field("channel"), t(f"channel_{story.channel}").lower()),
             (field("contact_date"), i18n.fmt_date(story.contact_date, lang)),
             (field("rep"), story.rep_name),
             (field("notes"), story.notes or ""),
@@ -464,7 +465,7 @@ def story_sections(story: Story, lang: str) -> list[tuple[str, list[tuple[str, s
             (field("commitment"), story.commitment or ""),
             (
                 field("commitment_status"),
-                t(f"train_status_{story.commitment_status}") if story.commitment_status else "",
+                t(f"status_{story.commitment_status}").lower() if story.commitment_status else "",
             ),
         ],
         "reflection": [
@@ -479,39 +480,6 @@ def story_sections(story: Story, lang: str) -> list[tuple[str, list[tuple[str, s
 def story_title(story: Story, lang: str) -> str:
     """'Customer A · 2026-03-31': the card's heading."""
     return f"{story.account} · {i18n.fmt_date(story.contact_date, lang)}"
-
-
-# ---------------------------------------------------------------------------------------------
-# Escaping user text for Markdown.
-# ---------------------------------------------------------------------------------------------
-
-# Characters that start Markdown (or Streamlit's :color[...] and $math$) anywhere in a line.
-_MD_ANYWHERE = re.compile(r"([\\`*_{}\[\]<>#|~$&!^])")
-# Block markers that only count at the start of a line: lists, quotes, headings, rules.
-_MD_LINE_START = re.compile(r"^([-+=>]|\d+(?=[.)]))", re.MULTILINE)
-# Streamlit reads :name:, :material/name: and :color[...] from the raw text, before Markdown sees
-# a backslash; an invisible word joiner after each such colon breaks them (and "http://" links).
-_ST_SHORTCODE = re.compile(r":(?=\S)")
-# The same joiner keeps "www.x.nl" and "anna@x.nl" from becoming links (GFM autolinks).
-_AUTOLINK = re.compile(r"(?<=\bwww)(?=\.)|(?=@)", re.IGNORECASE)
-WORD_JOINER = "\u2060"
-
-
-def escape_markdown(text: str | None, *, streamlit: bool = True) -> str:
-    """The text so that Markdown (and, with streamlit=True, st.markdown) shows it literally, with
-    its own line breaks kept."""
-    if not text:
-        return ""
-    lines = [line.strip() for line in str(text).splitlines()]
-    escaped = _MD_ANYWHERE.sub(r"\\\1", "\n".join(lines))
-    escaped = _MD_LINE_START.sub(
-        lambda m: m[1] + "\\" if m[1][0].isdigit() else "\\" + m[1], escaped
-    )
-    if streamlit:
-        escaped = _ST_SHORTCODE.sub(":" + WORD_JOINER, escaped)
-        escaped = _AUTOLINK.sub(WORD_JOINER, escaped)
-    # Two trailing spaces make a hard line break; an empty line stays a paragraph break.
-    return "  \n".join(escaped.split("\n"))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable
 
 import pandas as pd
@@ -12,6 +11,7 @@ import streamlit as st
 from kpi import contacts, metrics
 from kpi import fields as F
 from kpi.i18n import field_label, reason_text
+from kpi.markdown import escape_markdown
 from pages.common import (
     connection,
     data_changed,
@@ -52,13 +52,6 @@ CONFIRM_DELETE = "_log_confirm_delete"
 RECENT = 20
 OPEN_LIST_HEIGHT = 560
 ICONS = {"success": ":material/check_circle:", "warning": ":material/warning:"}
-
-_MD_PUNCT = re.compile(r"([!-/:-@\[-`{-~])")
-
-
-def md_text(value: object) -> str:
-    """User text made literal inside a Markdown-rendering element (success, toast, warning)."""
-    return _MD_PUNCT.sub(r"\\\1", " ".join(str(value).split()))
 
 
 def edit_prefix(contact_id: int) -> str:
@@ -137,7 +130,7 @@ def save_new(rep: str | None) -> None:
         "success",
         t(
             "log_saved",
-            account=md_text(values["account"]),
+            account=escape_markdown(values["account"], inline=True),
             level=level_name(int(values["commitment_level"] or 0)),
         ),
         toast=True,
@@ -160,7 +153,11 @@ def save_edit(row: dict[str, object], rep: str) -> None:
     st.session_state.pop(EDIT_ERRORS, None)
     data_changed()
     clear(prefix)
-    flash("success", t("log_edit_saved", account=md_text(values["account"])), toast=True)
+    flash(
+        "success",
+        t("log_edit_saved", account=escape_markdown(values["account"], inline=True)),
+        toast=True,
+    )
 
 
 def delete(contact_id: int, account: str, rep: str) -> None:
@@ -169,7 +166,9 @@ def delete(contact_id: int, account: str, rep: str) -> None:
         data_changed()
         clear(edit_prefix(contact_id))
         st.session_state.pop("log_edit_pick", None)
-        flash("success", t("log_deleted", account=md_text(account)), toast=True)
+        flash(
+            "success", t("log_deleted", account=escape_markdown(account, inline=True)), toast=True
+        )
     else:
         flash("warning", t("log_gone"))
 
@@ -178,11 +177,15 @@ def mark(contact_id: int, status: str, account: str, rep: str) -> None:
     already = contacts.set_commitment_status(connection(), contact_id, status, rep_key=rep)
     data_changed()
     if already is None:
-        flash("success", t(f"log_marked_{status}", account=md_text(account)), toast=True)
+        flash(
+            "success",
+            t(f"log_marked_{status}", account=escape_markdown(account, inline=True)),
+            toast=True,
+        )
     elif already == "missing":
         flash("warning", t("log_gone"))
     else:
-        flash("warning", t("log_marked_already", status=t(f"log_status_{already}")))
+        flash("warning", t("log_marked_already", status=t(f"status_{already}")))
 
 
 # -- pieces of the page ----------------------------------------------------------------------------
@@ -245,7 +248,7 @@ def contact_fields(
         st.segmented_control(
             label("channel"),
             options=list(F.ENUMS["channel"]),
-            format_func=labels("log_channel", F.ENUMS["channel"]).__getitem__,
+            format_func=labels("channel", F.ENUMS["channel"]).__getitem__,
             default=current.get("channel"),
             key=prefix + "channel",
         )
@@ -254,7 +257,7 @@ def contact_fields(
         st.segmented_control(
             label("contact_role"),
             options=list(F.ENUMS["role"]),
-            format_func=labels("log_role", F.ENUMS["role"]).__getitem__,
+            format_func=labels("contact_role", F.ENUMS["role"]).__getitem__,
             default=current.get("contact_role"),
             help=t("log_role_help"),
             key=prefix + "contact_role",
@@ -325,7 +328,7 @@ def contact_fields(
                 label("commitment_status"),
                 options=statuses,
                 index=statuses.index(current.get("commitment_status") or "open"),
-                format_func=labels("log_status", statuses).__getitem__,
+                format_func=labels("status", statuses).__getitem__,
                 help=t("log_status_help"),
                 key=prefix + "commitment_status",
             )
@@ -335,7 +338,7 @@ def contact_fields(
     st.segmented_control(
         t("question_repeat"),
         options=list(F.ENUMS["repeat"]),
-        format_func=labels("log_repeat", F.ENUMS["repeat"]).__getitem__,
+        format_func=labels("repeat", F.ENUMS["repeat"]).__getitem__,
         default=current.get("would_repeat"),
         help=t("log_repeat_help"),
         key=prefix + "would_repeat",
@@ -456,13 +459,13 @@ def recent(rep: str, account_options: list[str]) -> None:
             ],
             field_label("account", lang()): frame["account"].fillna(""),
             field_label("contact_person", lang()): frame["contact_person"].fillna(""),
-            field_label("channel", lang()): [t(f"log_channel_{c}") for c in frame["channel"]],
+            field_label("channel", lang()): [t(f"channel_{c}") for c in frame["channel"]],
             field_label("commitment_level", lang()): [
                 level_name(int(n)) for n in frame["commitment_level"]
             ],
             field_label("commitment", lang()): frame["commitment"].fillna(""),
             field_label("would_repeat", lang()): [
-                t(f"log_repeat_{plain(a)}") if plain(a) else "" for a in frame["would_repeat"]
+                t(f"repeat_{plain(a)}") if plain(a) else "" for a in frame["would_repeat"]
             ],
         }
     )
@@ -542,7 +545,7 @@ if errors:
 with st.columns([2, 3])[0]:
     rep, rep_key = pick_rep()
 if viewer().role == "rep":
-    st.caption(t("log_as", name=md_text(viewer().name or rep_key or "")))
+    st.caption(t("log_as", name=escape_markdown(viewer().name or rep_key or "", inline=True)))
 field_errors("rep", errors)
 
 accounts = query(contacts.accounts, rep_key) if rep_key else query(contacts.accounts)

@@ -333,7 +333,7 @@ def weekly_section(rep: str, today: dt.date) -> None:
                 label("commitment_level"): [level_name(n) for n in realised["commitment_level"]],
                 label("commitment_due"): dates(realised["commitment_due"]),
                 label("commitment_status"): [
-                    t(f"log_status_{s}") for s in realised["commitment_status"]
+                    t(f"status_{s}") for s in realised["commitment_status"]
                 ],
                 label("commitment"): realised["commitment"],
             },

@@ -9,7 +9,7 @@ import streamlit as st
 
 from kpi import metrics, training
 from kpi.fields import LEVELS
-from kpi.training import escape_markdown as md
+from kpi.markdown import escape_markdown as md
 from pages.common import fmt_date, lang, query, require_router, t, viewer
 
 ANONYMISER = "train_anonymiser"  # one per browser session: an account keeps its label all session

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from kpi import ingest, training
+from kpi import ingest, markdown, training
 from kpi.metrics import Filters, Window
 from kpi.training import Anonymiser, Lesson, Story
 
@@ -256,7 +256,7 @@ def test_lesson_and_example_get_the_same_labels():
 
 # -- escaping --------------------------------------------------------------------------------------
 
-WJ = training.WORD_JOINER
+WJ = markdown.WORD_JOINER
 
 
 @pytest.mark.parametrize(
@@ -281,11 +281,11 @@ WJ = training.WORD_JOINER
     ],
 )
 def test_escape_markdown(text, expected):
-    assert training.escape_markdown(text) == expected
+    assert markdown.escape_markdown(text) == expected
 
 
 def test_escape_markdown_outside_streamlit_leaves_colons():
-    assert training.escape_markdown("Vraag: wie beslist?", streamlit=False) == "Vraag: wie beslist?"
+    assert markdown.escape_markdown("Vraag: wie beslist?", streamlit=False) == "Vraag: wie beslist?"
 
 
 # -- handouts --------------------------------------------------------------------------------------
@@ -385,3 +385,15 @@ def test_pdf_text(text, expected):
 def test_handout_pdf_survives_text_outside_windows_1252():
     data = training.handout_pdf([story(account="Łódź ☃ Sp. z o.o.")], [], "en", today=TODAY)
     assert data.startswith(b"%PDF")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Acme | Beta\nnieuwe regel", "Acme \\| Beta nieuwe regel"),
+        ("  **vet**  ", "\\*\\*vet\\*\\*"),
+        (None, ""),
+    ],
+)
+def test_escape_markdown_inline_is_one_line(text, expected):
+    assert markdown.escape_markdown(text, streamlit=False, inline=True) == expected

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from kpi import contacts, db, training
+from kpi import contacts, db, markdown, training
 from tests.pages.conftest import open_page
 
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
@@ -26,7 +26,7 @@ def page_text(at) -> str:
                     parts.append(value)
     for frame in at.dataframe:
         parts.append(frame.value.to_string())
-    text = "\n".join(parts).replace(training.WORD_JOINER, "")
+    text = "\n".join(parts).replace(markdown.WORD_JOINER, "")
     return _ESCAPE.sub(r"\1", text)
 
 
