@@ -6,6 +6,7 @@ from pages import common
 
 st.set_page_config(page_title="Commitboard", page_icon=":material/handshake:", layout="wide")
 
+common.start_run()
 lang = common.language_switch()
 viewer = common.current_viewer()
 

@@ -39,13 +39,26 @@ def _connection(path: str) -> duckdb.DuckDBPyConnection:
     return db.connect(path)
 
 
-def connection() -> duckdb.DuckDBPyConnection:
-    """A cursor on the app's one DuckDB connection (one per script run)."""
+def start_run() -> None:
+    """Called by app.py at the top of every run: this run's cursor on the one connection."""
+    previous = st.session_state.pop("_cursor", None)
+    if previous is not None:
+        previous[1].close()
+    path = str(db.db_path())
     try:
-        return _connection(str(db.db_path())).cursor()
+        st.session_state["_cursor"] = (path, _connection(path).cursor())
     except db.StoreError as exc:
         st.error(t("db_error", reason=str(exc)))
         st.stop()
+
+
+def connection() -> duckdb.DuckDBPyConnection:
+    """This run's cursor on the app's one DuckDB connection."""
+    current = st.session_state.get("_cursor")
+    if current is None or current[0] != str(db.db_path()):
+        start_run()
+        current = st.session_state["_cursor"]
+    return current[1]
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
