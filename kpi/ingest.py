@@ -52,74 +52,79 @@ class FileResult:
 # ---------------------------------------------------------------------------------------------
 
 
-def _v(col: str) -> str:
-    return f"nullif(trim(s.{col}, $ws), '')"
+_DATE_FORMS = "'\\d{4}-\\d{2}-\\d{2}|\\d{2}-\\d{2}-\\d{4}|\\d{2}/\\d{2}/\\d{4}'"
+_DATE_FORMATS = "['%Y-%m-%d', '%d-%m-%Y', '%d/%m/%Y']"
+_AMOUNT_OK = "'\\d+(\\.\\d{1,2})?'"
 
 
-def _date_expr(col: str) -> str:
-    v = _v(col)
+def _decimal_norm(d: str) -> str:
+    """Cleaned amount text d normalised to 1234.56, or 'ambiguous', 'negative', 'bad'."""
     return (
-        f"case when regexp_full_match({v}, '\\d{{4}}-\\d{{2}}-\\d{{2}}') then try_strptime({v}, '%Y-%m-%d')"
-        f" when regexp_full_match({v}, '\\d{{2}}-\\d{{2}}-\\d{{4}}') then try_strptime({v}, '%d-%m-%Y')"
-        f" when regexp_full_match({v}, '\\d{{2}}/\\d{{2}}/\\d{{4}}') then try_strptime({v}, '%d/%m/%Y')"
-        " end::date"
-    )
-
-
-def _decimal_norm(col: str) -> str:
-    """The decimal text normalised to 1234.56, 'ambiguous', 'negative' or null when unreadable."""
-    d = f"replace(replace(replace({_v(col)}, '€', ''), ' ', ''), chr(160), '')"
-    return (
-        f"case when {d} is null or {d} = '' then null"
+        f"case when {d} is null then null"
+        f" when regexp_full_match({d}, '\\d+([.,]\\d{{1,2}})?') then replace({d}, ',', '.')"
         f" when regexp_full_match({d}, '-.*') then 'negative'"
-        f" when regexp_full_match({d}, '\\d+') then {d}"
         f" when regexp_full_match({d}, '[1-9]\\d{{0,2}}[.,]\\d{{3}}') then 'ambiguous'"
         f" when regexp_full_match({d}, '\\d+[.,]\\d+') then replace({d}, ',', '.')"
-        f" when regexp_full_match({d}, '\\d{{1,3}}(\\.\\d{{3}})+(,\\d+)?') then replace(replace({d}, '.', ''), ',', '.')"
+        f" when regexp_full_match({d}, '\\d{{1,3}}(\\.\\d{{3}})+(,\\d+)?')"
+        f" then replace(replace({d}, '.', ''), ',', '.')"
         f" when regexp_full_match({d}, '\\d{{1,3}}(,\\d{{3}})+(\\.\\d+)?') then replace({d}, ',', '')"
         " else 'bad' end"
     )
 
 
-def _bool_expr(col: str) -> str:
-    v = f"lower({_v(col)})"
-    return f"case when {v} in $bool_true then true when {v} in $bool_false then false end"
-
-
 def _build_validation_sql() -> str:
-    # p: each field as trimmed raw text (r_*) and parsed (p_*); the outer select names every reason.
-    inner: list[str] = []
+    # Layers, so each value is trimmed and cleaned once (DuckDB does not share work between the
+    # branches of a CASE): t trims, c cleans, p parses, the last select types and gives reasons.
+    trimmed: list[str] = []
+    cleaned: list[str] = []
+    parsed: list[str] = []
     typed: list[str] = []
     reasons: list[str] = []
-    dec_ok = "'\\d+(\\.\\d{1,2})?'"
     for f in F.FIELDS:
-        c, v = f.name, _v(f.name)
-        inner.append(f"{v} as r_{c}")
+        c = f.name
+        # trim() is costly on every value; most values have nothing to trim.
+        trimmed.append(
+            f"case when regexp_matches(s.{c}, $ws_ends) then nullif(trim(s.{c}, $ws), '')"
+            f" else nullif(s.{c}, '') end as r_{c}"
+        )
         if f.kind == "text":
             typed.append(f"r_{c} as {c}")
         elif f.kind == "date":
-            inner.append(f"{_date_expr(c)} as p_{c}")
+            parsed.append(
+                f"case when regexp_full_match(r_{c}, {_DATE_FORMS})"
+                f" then try_strptime(r_{c}, {_DATE_FORMATS})::date end as p_{c}"
+            )
             typed.append(f"p_{c} as {c}")
             reasons.append(f"case when r_{c} is not null and p_{c} is null then 'bad_date:{c}' end")
         elif f.kind == "enum":
-            inner.append(f"map($enum_{f.enum}_k, $enum_{f.enum}_v)[lower({v})] as p_{c}")
+            cleaned.append(f"lower(r_{c}) as l_{c}")
+            parsed.append(f"map($enum_{f.enum}_k, $enum_{f.enum}_v)[l_{c}] as p_{c}")
             typed.append(f"p_{c} as {c}")
             reasons.append(f"case when r_{c} is not null and p_{c} is null then 'bad_enum:{c}' end")
         elif f.kind == "bool":
-            inner.append(f"{_bool_expr(c)} as p_{c}")
+            cleaned.append(f"lower(r_{c}) as l_{c}")
+            parsed.append(
+                f"case when l_{c} in $bool_true then true when l_{c} in $bool_false then false end"
+                f" as p_{c}"
+            )
             typed.append(f"coalesce(p_{c}, false) as {c}")
             reasons.append(f"case when r_{c} is not null and p_{c} is null then 'bad_bool:{c}' end")
         elif f.kind == "decimal":
-            inner.append(f"{_decimal_norm(c)} as p_{c}")
+            cleaned.append(
+                f"nullif(replace(replace(replace(r_{c}, '€', ''), ' ', ''), chr(160), ''), '')"
+                f" as d_{c}"
+            )
+            parsed.append(f"{_decimal_norm(f'd_{c}')} as p_{c}")
             typed.append(
-                f"case when regexp_full_match(p_{c}, {dec_ok})"
+                f"case when regexp_full_match(p_{c}, {_AMOUNT_OK})"
                 f" then try_cast(p_{c} as decimal(18, 2)) end as {c}"
             )
             reasons.append(
                 f"case when p_{c} = 'negative' then 'negative:{c}'"
                 f" when p_{c} = 'ambiguous' then 'ambiguous_decimal:{c}'"
                 f" when p_{c} = 'bad' then 'bad_decimal:{c}'"
-                f" when p_{c} is not null and not regexp_full_match(p_{c}, {dec_ok})"
+                f" when r_{c} is not null and d_{c} is null then 'bad_decimal:{c}'"
+                f" when p_{c} is not null and not regexp_full_match(p_{c}, {_AMOUNT_OK})"
                 f" then 'too_many_decimals:{c}'"
                 f" when p_{c} is not null and try_cast(p_{c} as decimal(18, 2)) is null"
                 f" then 'bad_decimal:{c}' end"
@@ -144,11 +149,12 @@ def _build_validation_sql() -> str:
     ]
     return f"""
     create or replace temp table validated as
-    with p as (
-        select s.__line, s.__raw, s.__shape,
-            {", ".join(inner)}
+    with t as (
+        select s.__line, s.__raw, s.__shape, {", ".join(trimmed)}
         from (<source>) as s
-    )
+    ),
+    c as (select *, {", ".join(cleaned)} from t),
+    p as (select *, {", ".join(parsed)} from c)
     select __line as line, __raw as raw,
         {", ".join(typed)},
         case when __shape is not null then ['bad_shape:' || __shape]
@@ -166,6 +172,9 @@ def _validation_params(today: dt.date) -> dict[str, object]:
         "bool_false": list(F.BOOL_FALSE),
         "today": today,
         "ws": F.WHITESPACE,
+        "ws_ends": "^[{0}]|[{0}]$".format(
+            F.WHITESPACE.replace("\t", "\\t").replace("\r", "\\r").replace("\n", "\\n")
+        ),
     }
     for name in F.ENUMS:
         aliases = F.enum_aliases(name)
