@@ -104,9 +104,28 @@ def language_switch() -> str:
     )
     if choice and choice != current:
         current = choice
+        _keep_choices()
     st.session_state["lang"] = current
     st.query_params["lang"] = current
     return current
+
+
+def _keep_choices() -> None:
+    """Keep every widget's value across a language switch.
+
+    A select box with translated labels would otherwise match the browser's old-language label
+    against the new options, find nothing and fall back to its default (a rep would become the
+    director). Writing each value back into session state, before the widgets are drawn again,
+    makes Streamlit use the stored value instead; widgets that cannot be set (buttons, uploads,
+    forms) are left alone.
+    """
+    for key in list(st.session_state):
+        if key in ("lang_switch", "lang") or key.startswith("_"):
+            continue
+        try:
+            st.session_state[key] = st.session_state[key]
+        except Exception:  # noqa: BLE001, S112 - Streamlit refuses buttons and uploads: skip them
+            continue
 
 
 def t(key: str, **values: object) -> str:
