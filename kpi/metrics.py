@@ -109,55 +109,127 @@ c as (
 """
 
 # A quote is quick when no contact of its account (any rep, any window) reached the advance level
-# in the QUICK_QUOTE_DAYS days up to and including the quote's date.
+# in the QUICK_QUOTE_DAYS days up to and including the quote's date. Only contacts from
+# QUICK_QUOTE_DAYS before the window up to its end can decide that, so only those are joined.
+# Each flag keeps its rep and day, so quick quotes are counted like the other KPIs (COUNTS_SQL).
 QUICK_SQL = """
 adv as (
-    select account_key, contact_date from contacts where commitment_level >= $advance
+    select account_key, contact_date from contacts
+    where commitment_level >= $advance
+      and ($start is null or contact_date >= $start::date - $quick_days)
+      and ($end is null or contact_date <= $end)
 ),
-q as (select id, account_key, contact_date from c where quote_sent),
+q as (select id, rep_key, account_key, contact_date from c where quote_sent),
 quick as (
-    select q.id, (a.contact_date is null or a.contact_date < q.contact_date - $quick_days) as is_quick
+    select q.id, q.rep_key, q.contact_date,
+           (a.contact_date is null or a.contact_date < q.contact_date - $quick_days) as is_quick
     from q asof left join adv as a
       on q.account_key = a.account_key and q.contact_date >= a.contact_date
 )
 """
 
-_KPI_AGGREGATES = """
-    count(*) as contacts,
-    count(*) filter (where channel = 'phone') as calls,
-    count(*) filter (where appointment_planned) as appointments,
-    count(*) filter (where quote_sent) as quotes,
-    coalesce(sum(revenue), 0)::double as revenue,
-    avg((commitment_level >= 1)::int) as commitment_rate,
-    avg((commitment_level >= $advance)::int) as advance_rate,
-    avg(commitment_level) as avg_commitment,
-    count(*) filter (where commitment_status = 'kept')
-        / nullif(count(*) filter (where commitment_status in ('kept', 'broken')), 0) as follow_through,
-    count(*) filter (where quick.is_quick)
-        / nullif(count(*) filter (where quote_sent), 0) as quick_quote_share,
-    avg((would_repeat is not null)::int) as reflection_rate,
-    count(*) filter (where would_repeat in ('no', 'partly') or nullif(trim(lesson), '') is not null)
-        as learning_moments,
-    count(*) filter (where quick.is_quick) as quick_quotes
+# Every KPI is a count, a sum or a ratio of two, so the contacts are counted once per rep and day
+# (a few thousand rows, however many contacts there are) and every grouping is a sum over those.
+# The period splits a comparison into the window ('current') and the one before it ('previous').
+COUNTS_SQL = """
+counts as (
+    select
+        rep_key,
+        contact_date,
+        any_value(rep) as rep,
+        count(*) as contacts,
+        count(*) filter (where channel = 'phone') as calls,
+        count(*) filter (where appointment_planned) as appointments,
+        count(*) filter (where quote_sent) as quotes,
+        sum(revenue) as revenue,
+        count(*) filter (where commitment_level >= 1) as committed,
+        count(*) filter (where commitment_level >= $advance) as advanced,
+        sum(commitment_level) as levels_sum,
+        count(*) filter (where commitment_status = 'kept') as kept,
+        count(*) filter (where commitment_status in ('kept', 'broken')) as settled,
+        count(*) filter (where would_repeat is not null) as reflected,
+        count(*) filter (
+            where would_repeat in ('no', 'partly') or nullif(trim(lesson), '') is not null
+        ) as learning_moments
+    from c
+    group by all
+),
+quick_counts as (
+    select rep_key, contact_date, count(*) filter (where is_quick) as quick_quotes
+    from quick
+    group by all
+),
+counted as (
+    select
+        counts.*,
+        coalesce(quick_counts.quick_quotes, 0) as quick_quotes,
+        if($current_start is null or contact_date >= $current_start, 'current', 'previous')
+            as period,
+        isoyear(contact_date) as iso_year,
+        week(contact_date) as iso_week,
+        date_trunc('week', contact_date)::date as week_start,
+        r.name as roster_name,
+        r.team as roster_team,
+        coalesce(r.team, '') as team
+    from counts
+    left join quick_counts using (rep_key, contact_date)
+    left join rep_dim as r on r.key = counts.rep_key
+)
 """
 
-_GROUPINGS: dict[str, tuple[str, str]] = {
-    # name -> (select columns, group/order columns)
-    "none": ("", ""),
-    "rep": (
-        "c.rep_key, coalesce(any_value(r.name), any_value(c.rep)) as rep_name, any_value(r.team) as team,",
-        "group by c.rep_key order by rep_name",
-    ),
-    "week": (
-        "isoyear(c.contact_date) as iso_year, week(c.contact_date) as iso_week,"
-        " min(date_trunc('week', c.contact_date))::date as week_start,",
-        "group by iso_year, iso_week order by iso_year, iso_week",
-    ),
-    "team": (
-        "coalesce(r.team, '') as team,",
-        "group by all order by team",
-    ),
+# Each group holds at least one contact, so only follow-through and quick quotes can divide by 0.
+_KPI_SUMS = """
+    sum(contacts)::bigint as contacts,
+    sum(calls)::bigint as calls,
+    sum(appointments)::bigint as appointments,
+    sum(quotes)::bigint as quotes,
+    coalesce(sum(revenue), 0)::double as revenue,
+    sum(committed) / sum(contacts) as commitment_rate,
+    sum(advanced) / sum(contacts) as advance_rate,
+    sum(levels_sum) / sum(contacts) as avg_commitment,
+    sum(kept) / nullif(sum(settled), 0) as follow_through,
+    sum(quick_quotes) / nullif(sum(quotes), 0) as quick_quote_share,
+    sum(reflected) / sum(contacts) as reflection_rate,
+    sum(learning_moments)::bigint as learning_moments,
+    sum(quick_quotes)::bigint as quick_quotes
+"""
+
+# Every grouping of every period, from the few thousand rows of counted: summing them costs next
+# to nothing, so one query serves kpi_frame(by=...) and the dashboard alike.
+KPI_SQL = f"""
+with {REP_DIM_SQL}, {FILTERED_SQL}, {QUICK_SQL}, {COUNTS_SQL}
+select
+    period,
+    case
+        when grouping(rep_key) = 0 then 'rep'
+        when grouping(iso_year) = 0 then 'week'
+        when grouping(team) = 0 then 'team'
+        else 'none'
+    end as grouping_name,
+    rep_key,
+    coalesce(any_value(roster_name), any_value(rep)) as rep_name,
+    any_value(roster_team) as rep_team,
+    iso_year,
+    iso_week,
+    min(week_start) as week_start,
+    team,
+    {_KPI_SUMS}
+from counted
+group by grouping sets ((period), (period, rep_key), (period, iso_year, iso_week), (period, team))
+order by period, grouping_name, iso_year, iso_week, team, rep_name
+"""
+
+# grouping -> the columns its frame starts with
+_GROUPINGS: dict[str, tuple[str, ...]] = {
+    "none": (),
+    "rep": ("rep_key", "rep_name", "rep_team"),
+    "week": ("iso_year", "iso_week", "week_start"),
+    "team": ("team",),
 }
+FRAME_KPIS: tuple[str, ...] = (*KPI_KEYS, "quick_quotes")
+COUNT_KEYS: frozenset[str] = frozenset(
+    {"contacts", "calls", "appointments", "quotes", "learning_moments", "quick_quotes"}
+)
 
 
 def query_params(window: Window, filters: Filters, **extra: object) -> dict[str, object]:
@@ -170,14 +242,43 @@ def query_params(window: Window, filters: Filters, **extra: object) -> dict[str,
     }
 
 
-def _kpi_sql(group: str) -> str:
-    select, tail = _GROUPINGS[group]
-    return f"""
-    with {REP_DIM_SQL}, {FILTERED_SQL}, {QUICK_SQL}
-    select {select} {_KPI_AGGREGATES}
-    from c left join quick using (id) left join rep_dim as r on r.key = c.rep_key
-    {tail}
-    """
+def _empty_totals() -> pd.DataFrame:
+    """The one row of KPIs over no contacts: counts 0, ratios undefined."""
+    return pd.DataFrame(
+        [{key: 0 if key in COUNT_KEYS else 0.0 if key == "revenue" else None for key in FRAME_KPIS}]
+    ).astype({key: "float64" for key in FRAME_KPIS if key not in COUNT_KEYS})
+
+
+def _kpi_frames(
+    con: duckdb.DuckDBPyConnection,
+    window: Window,
+    filters: Filters,
+    groupings: tuple[str, ...],
+    with_previous: bool = False,
+) -> dict[tuple[str, str], pd.DataFrame]:
+    """One query, one KPI frame per (grouping, period); period "previous" is Window.previous()
+    and only there when asked for and the window is closed."""
+    before = window.previous() if with_previous else None
+    params = query_params(
+        Window(before.start if before else window.start, window.end),
+        filters,
+        advance=ADVANCE_LEVEL,
+        quick_days=QUICK_QUOTE_DAYS,
+        current_start=window.start if before else None,
+    )
+    rows = con.cursor().execute(KPI_SQL, params).df()
+    frames: dict[tuple[str, str], pd.DataFrame] = {}
+    for period in ("current", "previous") if before else ("current",):
+        for name in groupings:
+            keys = _GROUPINGS[name]
+            picked = rows["period"].eq(period) & rows["grouping_name"].eq(name)
+            frame = rows.loc[picked, [*keys, *FRAME_KPIS]].reset_index(drop=True)
+            if name == "none" and frame.empty:
+                frame = _empty_totals()
+            elif name == "week":
+                frame = frame.astype({"iso_year": "int64", "iso_week": "int64"})
+            frames[name, period] = frame.rename(columns={"rep_team": "team"})
+    return frames
 
 
 def kpi_frame(
@@ -189,31 +290,22 @@ def kpi_frame(
     """All 12 KPIs (plus quick_quotes) for the window, one row per group: none, rep, week or team."""
     if by not in _GROUPINGS:
         raise ValueError(f"unknown grouping {by!r}")
-    return (
-        con.cursor()
-        .execute(
-            _kpi_sql(by),
-            query_params(window, filters, advance=ADVANCE_LEVEL, quick_days=QUICK_QUOTE_DAYS),
-        )
-        .df()
-    )
+    return _kpi_frames(con, window, filters, (by,))[by, "current"]
+
+
+def _as_summary(frame: pd.DataFrame) -> dict[str, float | int | None]:
+    row = frame.iloc[0]
+    return {
+        key: None if pd.isna(row[key]) else int(row[key]) if key in COUNT_KEYS else float(row[key])
+        for key in KPI_KEYS
+    }
 
 
 def summary(
     con: duckdb.DuckDBPyConnection, window: Window = Window(), filters: Filters = ALL
 ) -> dict[str, float | int | None]:
     """The 12 KPIs of DOMAIN.md for a window and filters; ratios in 0..1, None when undefined."""
-    row = kpi_frame(con, window, filters).iloc[0]
-    out: dict[str, float | int | None] = {}
-    for key in KPI_KEYS:
-        value = row[key]
-        if pd.isna(value):
-            out[key] = None
-        elif key in ("contacts", "calls", "appointments", "quotes", "learning_moments"):
-            out[key] = int(value)
-        else:
-            out[key] = float(value)
-    return out
+    return _as_summary(kpi_frame(con, window, filters))
 
 
 def ladder(
@@ -236,9 +328,14 @@ def ladder(
 
 
 def momentum(
-    con: duckdb.DuckDBPyConnection, window: Window, filters: Filters = ALL
+    con: duckdb.DuckDBPyConnection,
+    window: Window,
+    filters: Filters = ALL,
+    limit: int | None = None,
 ) -> pd.DataFrame:
-    """Accounts whose highest level in the window beats their highest level before it.
+    """Accounts whose highest level in the window beats their highest level before it, the
+    biggest climb first: the first `limit` of them (all when None), and in total_count how many
+    there are in all.
 
     An account with no contact before the window counts from level 0, so a first contact needs
     level 1 or more to show momentum.
@@ -254,41 +351,58 @@ def momentum(
                        max(contact_date) as last_contact
                 from c group by account_key
             ),
+            -- Level 0 before the window counts as no contact before it, so it is left out.
             before as (
                 select account_key, max(commitment_level) as level_before
-                from contacts where $start is not null and contact_date < $start
+                from contacts
+                where $start is not null and contact_date < $start and commitment_level > 0
                 group by account_key
+            ),
+            moved as (
+                select i.account, coalesce(b.level_before, 0) as level_before,
+                       i.level_in_window, i.contacts_count, i.last_contact
+                from inside as i left join before as b using (account_key)
+                where i.level_in_window > coalesce(b.level_before, 0)
             )
-            select i.account, coalesce(b.level_before, 0) as level_before, i.level_in_window,
-                   i.contacts_count, i.last_contact
-            from inside as i left join before as b using (account_key)
-            where i.level_in_window > coalesce(b.level_before, 0)
-            order by i.level_in_window - coalesce(b.level_before, 0) desc, i.account
+            select *, (select count(*) from moved) as total_count
+            from moved
+            order by level_in_window - level_before desc, account
+            limit $limit
             """,
-            query_params(window, filters),
+            query_params(window, filters, limit=limit),
         )
         .df()
     )
 
 
 def overdue(
-    con: duckdb.DuckDBPyConnection, filters: Filters = ALL, today: dt.date | None = None
+    con: duckdb.DuckDBPyConnection,
+    filters: Filters = ALL,
+    today: dt.date | None = None,
+    limit: int | None = None,
 ) -> pd.DataFrame:
-    """Open commitments whose due date has passed, oldest first."""
+    """Open commitments whose due date has passed, oldest first: the first `limit` of them (all
+    when None), and in total_count how many there are in all."""
     today = today or dt.date.today()
     return (
         con.cursor()
         .execute(
             f"""
-            with {REP_DIM_SQL}, {FILTERED_SQL}
-            select c.id, coalesce(r.name, c.rep) as rep_name, c.account, c.contact_person,
-                   c.contact_date, c.commitment_level, c.commitment, c.commitment_due,
-                   ($today - c.commitment_due) as days_overdue
-            from c left join rep_dim as r on r.key = c.rep_key
-            where c.commitment_status = 'open' and c.commitment_due < $today
-            order by c.commitment_due, c.id
+            with {REP_DIM_SQL}, {FILTERED_SQL},
+            due as (
+                select c.id, coalesce(r.name, c.rep) as rep_name, c.account, c.contact_person,
+                       c.contact_date, c.commitment_level, c.commitment, c.commitment_due,
+                       ($today - c.commitment_due) as days_overdue
+                from c left join rep_dim as r on r.key = c.rep_key
+                where c.commitment_status = 'open' and c.commitment_due < $today
+            )
+            -- Counted apart: count(*) over () would first materialise the whole list.
+            select *, (select count(*) from due) as total_count
+            from due
+            order by commitment_due, id
+            limit $limit
             """,
-            query_params(Window(), filters, today=today),
+            query_params(Window(), filters, today=today, limit=limit),
         )
         .df()
     )
@@ -370,14 +484,39 @@ class Comparison:
         return now - before
 
 
+def _comparison(frames: dict[tuple[str, str], pd.DataFrame]) -> Comparison:
+    previous = frames.get(("none", "previous"))
+    return Comparison(
+        current=_as_summary(frames["none", "current"]),
+        previous=_as_summary(previous) if previous is not None else None,
+    )
+
+
 def compare(
     con: duckdb.DuckDBPyConnection, window: Window = Window(), filters: Filters = ALL
 ) -> Comparison:
-    """summary() for the window and for Window.previous(), with the change per KPI."""
-    before = window.previous()
-    return Comparison(
-        current=summary(con, window, filters),
-        previous=summary(con, before, filters) if before is not None else None,
+    """summary() for the window and for Window.previous(), with the change per KPI (one query)."""
+    return _comparison(_kpi_frames(con, window, filters, ("none",), with_previous=True))
+
+
+@dataclass(frozen=True, eq=False)
+class DashboardKpis:
+    """What the dashboard's KPI tiles and charts show, computed in one pass over the contacts."""
+
+    comparison: Comparison
+    weekly: pd.DataFrame  # kpi_frame(by="week")
+    per_rep: pd.DataFrame  # kpi_frame(by="rep")
+
+
+def dashboard_kpis(
+    con: duckdb.DuckDBPyConnection, window: Window = Window(), filters: Filters = ALL
+) -> DashboardKpis:
+    """compare(), kpi_frame(by="week") and kpi_frame(by="rep") for a window, from one query."""
+    frames = _kpi_frames(con, window, filters, ("none", "week", "rep"), with_previous=True)
+    return DashboardKpis(
+        comparison=_comparison(frames),
+        weekly=frames["week", "current"],
+        per_rep=frames["rep", "current"],
     )
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from functools import partial
 
 import pandas as pd
 import streamlit as st
 
 from kpi import charts, exports, i18n, metrics
-from kpi.metrics import Comparison, Filters, Window
+from kpi.metrics import Comparison, DashboardKpis, Filters, Window
 from pages.common import (
     date_format,
     fmt_date,
@@ -28,7 +30,7 @@ WINDOWS: tuple[str, ...] = ("week", "month", "quarter", "year", "all", "custom")
 INVERSE_KEYS: frozenset[str] = frozenset({"quick_quote_share"})
 TABLE_KEYS: tuple[str, ...] = metrics.COMMITMENT_KEYS + metrics.ACTIVITY_KEYS
 # Momentum and overdue lists can run to thousands of accounts; the top of each list is what
-# a director acts on, and the browser stays fast.
+# a director acts on, so only those rows are fetched and sent to the browser.
 LIST_ROWS = 200
 
 
@@ -179,19 +181,29 @@ def show_group(title: str, icon: str, keys: tuple[str, ...], per_row: int, **dat
 # -- charts and tables ------------------------------------------------------------------------
 
 
-def draw(chart: object) -> None:
-    st.altair_chart(chart, width="stretch")
+Build = Callable[[pd.DataFrame, str], object]  # a chart function of kpi.charts
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _chart(_build: Build, name: str, frame: pd.DataFrame, language: str) -> object:
+    return _build(frame, language)
+
+
+def draw(build: Build, frame: pd.DataFrame) -> None:
+    """A chart of kpi.charts, built once per frame and language: Altair takes its time, and the
+    frames come from the query cache, so another visit or rerun draws the same charts."""
+    st.altair_chart(_chart(build, build.__name__, frame, lang()), width="stretch")
 
 
 def team_tab(per_rep: pd.DataFrame, ladder: pd.DataFrame) -> None:
     left, right = st.columns([3, 2])
     with left:
-        draw(charts.rep_quadrant(per_rep, lang()))
+        draw(charts.rep_quadrant, per_rep)
         st.caption(t("dash_quadrant_caption"))
     with right:
-        draw(charts.ladder_chart(ladder, lang()))
+        draw(charts.ladder_chart, ladder)
         if per_rep["follow_through"].notna().any():
-            draw(charts.follow_through_by_rep(per_rep, lang()))
+            draw(charts.follow_through_by_rep, per_rep)
         else:
             st.info(t("dash_no_follow"), icon=":material/task_alt:")
 
@@ -199,10 +211,10 @@ def team_tab(per_rep: pd.DataFrame, ladder: pd.DataFrame) -> None:
 def trends_tab(weekly: pd.DataFrame) -> None:
     left, right = st.columns(2)
     with left:
-        draw(charts.weekly_advance_calls(weekly, lang()))
+        draw(charts.weekly_advance_calls, weekly)
     with right:
         if weekly["quotes"].sum() > 0:
-            draw(charts.quick_quotes_trend(weekly, lang()))
+            draw(charts.quick_quotes_trend, weekly)
         else:
             st.info(t("dash_no_quotes"), icon=":material/request_quote:")
 
@@ -243,9 +255,10 @@ def reps_tab(per_rep: pd.DataFrame) -> None:
     export = table.rename(columns=headers)
     stem = t("dash_file_stem")
     buttons = st.container(horizontal=True)
+    # The files are written only when a button is clicked, not on every run of the page.
     buttons.download_button(
         t("dash_download_csv"),
-        data=exports.frame_to_csv_bytes(export, lang()),
+        data=partial(exports.frame_to_csv_bytes, export, lang()),
         file_name=f"{stem}.csv",
         mime="text/csv",
         icon=":material/download:",
@@ -254,7 +267,8 @@ def reps_tab(per_rep: pd.DataFrame) -> None:
     )
     buttons.download_button(
         t("dash_download_xlsx"),
-        data=exports.frame_to_xlsx_bytes(
+        data=partial(
+            exports.frame_to_xlsx_bytes,
             export,
             sheet=t("dash_sheet"),
             percent_columns=[headers[k] for k in metrics.RATIO_KEYS],
@@ -269,29 +283,30 @@ def reps_tab(per_rep: pd.DataFrame) -> None:
 
 
 def level_names(levels: pd.Series) -> pd.Series:
-    return levels.map(lambda v: charts.level_name(int(v), lang()))
+    names = {level: charts.level_name(level, lang()) for level in range(len(charts.LEVEL_COLOURS))}
+    return levels.astype(int).map(names)
 
 
 def relationship_list(
     name: str, icon: str, frame: pd.DataFrame, empty_icon: str, column_config: dict
 ) -> None:
-    """One bordered list with its count; long lists show their first LIST_ROWS rows only."""
+    """One bordered list with its count in all; `frame` holds the first LIST_ROWS rows of it
+    and their total_count."""
+    total = int(frame["total_count"].iloc[0]) if not frame.empty else 0
     with st.container(border=True):
-        st.subheader(f"{t(f'dash_{name}_title')} ({fmt_number(len(frame))})", icon=icon)
+        st.subheader(f"{t(f'dash_{name}_title')} ({fmt_number(total)})", icon=icon)
         st.caption(t(f"dash_{name}_caption"))
         if frame.empty:
             st.info(t(f"dash_{name}_empty"), icon=empty_icon)
             return
         st.dataframe(
-            frame.head(LIST_ROWS),
+            frame.drop(columns=["total_count"]),
             hide_index=True,
             column_config=column_config,
             key=f"dash_{name}",
         )
-        if len(frame) > LIST_ROWS:
-            st.caption(
-                t("dash_first_rows", shown=fmt_number(LIST_ROWS), total=fmt_number(len(frame)))
-            )
+        if total > len(frame):
+            st.caption(t("dash_first_rows", shown=fmt_number(len(frame)), total=fmt_number(total)))
 
 
 def relationships_tab(momentum: pd.DataFrame, overdue: pd.DataFrame, levels: pd.DataFrame) -> None:
@@ -341,7 +356,7 @@ def relationships_tab(momentum: pd.DataFrame, overdue: pd.DataFrame, levels: pd.
         )
     if not levels.empty:
         with st.container(border=True):
-            draw(charts.account_levels_heatmap(levels, lang()))
+            draw(charts.account_levels_heatmap, levels)
 
 
 # -- the page ---------------------------------------------------------------------------------
@@ -378,12 +393,13 @@ def render() -> None:
         filters = pick_filters()
     st.caption(period_caption(window))
 
-    comparison: Comparison = query(metrics.compare, window, filters)
+    # The tiles, their trends and the per-rep views come from one query over the contacts.
+    dashboard: DashboardKpis = query(metrics.dashboard_kpis, window, filters)
+    comparison, weekly, per_rep = dashboard.comparison, dashboard.weekly, dashboard.per_rep
     if not comparison.current["contacts"]:
         st.info(t("dash_empty_window"), icon=":material/filter_alt_off:")
         return
 
-    weekly = query(metrics.kpi_frame, window, filters, by="week")
     kpis = {"comparison": comparison, "weekly": weekly}
     commitment_col, activity_col = st.columns([7, 5])
     with commitment_col:
@@ -399,7 +415,6 @@ def render() -> None:
             t("dash_group_activity"), ":material/call:", metrics.ACTIVITY_KEYS, per_row=3, **kpis
         )
 
-    per_rep = query(metrics.kpi_frame, window, filters, by="rep")
     team, trends, per_rep_tab, relations = st.tabs(
         [
             f":material/groups: {t('dash_tab_team')}",
@@ -417,8 +432,8 @@ def render() -> None:
         reps_tab(per_rep)
     with relations:
         relationships_tab(
-            query(metrics.momentum, window, filters),
-            query(metrics.overdue, filters, today=today),
+            query(metrics.momentum, window, filters, limit=LIST_ROWS),
+            query(metrics.overdue, filters, today=today, limit=LIST_ROWS),
             query(metrics.account_levels, window, filters),
         )
 

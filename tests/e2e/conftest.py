@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from kpi import db, demo
+from kpi import db, demo, fields
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "tests" / "screenshots"
@@ -28,6 +29,23 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-dev-shm-usage",
 ]
+VIEWPORT = {"width": 1400, "height": 1000}
+DEMO_CONTACTS = 3000
+DEMO_SEED = 3
+# Counts finished script runs, so a test can wait for the run its click caused (the state
+# attribute alone still says "notRunning" for a moment after the click). A record's oldValue is
+# used, not the attribute now: a short run may start and end before the observer is called.
+RUN_COUNTER = """
+window.__stRuns = 0;
+new MutationObserver((changes) => {
+    for (const change of changes) {
+        if (change.oldValue === 'running') window.__stRuns++;
+    }
+}).observe(document, {
+    attributes: true, attributeOldValue: true, subtree: true,
+    attributeFilter: ['data-test-script-state'],
+});
+"""
 
 
 def chromium_path() -> str | None:
@@ -97,12 +115,26 @@ class Server:
                 time.sleep(0.25)
         raise RuntimeError(f"streamlit did not start in {timeout}s: {self.log.read_text()[-2000:]}")
 
+    def page_url(self, path: str = "", lang: str = "en") -> str:
+        """The address of a page ("" is the dashboard, the default page) in a language."""
+        return f"{self.url}/{path}?lang={lang}"
+
     def stop(self) -> None:
         self.proc.terminate()
         try:
             self.proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.proc.kill()
+
+
+def make_demo_db(path: Path, today: dt.date | None = None) -> Path:
+    """A DuckDB file with the demo contacts the browser tests run on (same seed every time)."""
+    con = db.connect(path)
+    try:
+        demo.generate(con, contacts=DEMO_CONTACTS, seed=DEMO_SEED, today=today or dt.date.today())
+    finally:
+        con.close()
+    return path
 
 
 @pytest.fixture(scope="session")
@@ -119,25 +151,49 @@ def browser() -> Iterator[object]:
         instance.close()
 
 
+def warm_up(browser, server: Server) -> None:
+    """Open the app once, so the tests meet a server past its first script run.
+
+    That first run is special (see test_smoke.test_first_visit_on_a_fresh_server): Streamlit
+    still treats pages/ as a legacy pages folder then. It is tested on its own; every other
+    test should not depend on whether it happens to be the first on its server.
+    """
+    context = browser.new_context(viewport=VIEWPORT)
+    try:
+        tab = context.new_page()
+        tab.goto(server.page_url())
+        wait_ready(tab)
+    finally:
+        context.close()
+
+
 @pytest.fixture(scope="module")
-def demo_server(tmp_path_factory) -> Iterator[Server]:
+def demo_server(tmp_path_factory, browser) -> Iterator[Server]:
     """The app on 3,000 demo contacts up to today."""
-    path = tmp_path_factory.mktemp("e2e") / "demo.duckdb"
-    con = db.connect(path)
-    demo.generate(con, contacts=3000, seed=3, today=dt.date.today())
-    con.close()
+    path = make_demo_db(tmp_path_factory.mktemp("e2e") / "demo.duckdb")
     server = Server(path)
-    yield server
-    server.stop()
+    try:
+        warm_up(browser, server)
+        yield server
+    finally:
+        server.stop()
 
 
 @pytest.fixture
 def page(browser) -> Iterator[object]:
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-GB")
+    """A fresh tab in its own browser context; JavaScript errors of the app end up in
+    `tab.js_errors` (a test asserts on them where it matters)."""
+    context = browser.new_context(viewport=VIEWPORT, locale="en-GB", accept_downloads=True)
+    context.add_init_script(RUN_COUNTER)
     tab = context.new_page()
     tab.set_default_timeout(30_000)
+    tab.js_errors = []
+    tab.on("pageerror", lambda error: tab.js_errors.append(str(error)))
     yield tab
     context.close()
+
+
+# -- waiting for Streamlit ---------------------------------------------------------------------
 
 
 def wait_ready(tab) -> None:
@@ -153,8 +209,118 @@ def wait_ready(tab) -> None:
     )
 
 
-def screenshot(tab, name: str) -> Path:
+def rerun(tab, action: Callable[[], object]) -> None:
+    """Do `action` (a click, an upload ...) and wait until the script run it causes is done."""
+    before = tab.evaluate("window.__stRuns || 0")
+    action()
+    tab.wait_for_function("n => (window.__stRuns || 0) > n", arg=before, timeout=30_000)
+    wait_ready(tab)
+
+
+def open_page(tab, server: Server, path: str = "", lang: str = "en") -> None:
+    tab.goto(server.page_url(path, lang))
+    wait_ready(tab)
+
+
+def navigate(tab, title: str) -> None:
+    """Click a page in the sidebar navigation and wait for its title."""
+    rerun(tab, tab.locator('[data-testid="stSidebarNav"] a', has_text=title).first.click)
+    tab.locator("h1", has_text=title).first.wait_for()
+
+
+def choose(tab, key: str, option: str) -> None:
+    """Pick `option` (its label) in the selectbox with widget key `key`."""
+    tab.locator(f".st-key-{key}").click()
+    rerun(tab, tab.get_by_role("option", name=option, exact=True).click)
+
+
+def act_as(tab, role_label: str) -> None:
+    """Demo mode: choose who the user acts as in the sidebar."""
+    choose(tab, "act_as", role_label)
+
+
+# -- reading what a user sees ------------------------------------------------------------------
+
+
+def metric(tab, label: str) -> str:
+    """The shown value of the st.metric with exactly this label."""
+    box = tab.locator('[data-testid="stMetric"]').filter(
+        has=tab.locator(
+            '[data-testid="stMetricLabel"]', has_text=re.compile(rf"^{re.escape(label)}$")
+        )
+    )
+    return box.locator('[data-testid="stMetricValue"]').inner_text().strip()
+
+
+def visible_text(tab, selector: str = '[data-testid="stApp"]') -> str:
+    """The text of the app as a user reads it: without the names of Material icons (they are
+    ligatures, so 'arrow_back' would otherwise read as text)."""
+    return tab.evaluate(
+        """(selector) => {
+            const root = document.querySelector(selector);
+            if (!root) return '';
+            // Material icons are spans marked translate="no" (ligatures such as 'arrow_back').
+            const icons = '[translate="no"], [data-testid="stIconMaterial"]';
+            const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+            const parts = [];
+            while (walker.nextNode()) {
+                const node = walker.currentNode;
+                const parent = node.parentElement;
+                if (!parent || parent.closest(icons) || parent.closest('style, script, template, noscript')) continue;
+                parts.push(node.textContent);
+            }
+            return parts.join('\\n');
+        }""",
+        selector,
+    )
+
+
+# A text key that is shown instead of its text (a missing translation): snake_case words that
+# are not the canonical column names a user may legitimately see on the import page.
+_SNAKE = re.compile(r"(?<![\w./@-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w.@-])")
+
+
+def raw_text_keys(text: str) -> list[str]:
+    return sorted({word for word in _SNAKE.findall(text) if word not in fields.FIELD_NAMES})
+
+
+def errors_shown(tab) -> list[str]:
+    """Exceptions Streamlit shows on the page, and dialogs such as "Page not found"."""
+    return [
+        *tab.locator('[data-testid="stException"]').all_inner_texts(),
+        *tab.get_by_role("dialog").all_inner_texts(),
+    ]
+
+
+def wait_for_charts(tab, count: int = 1) -> None:
+    """Until `count` Vega charts have drawn their SVG."""
+    tab.wait_for_function(
+        "n => document.querySelectorAll('[data-testid=\"stVegaLiteChart\"] svg').length >= n",
+        arg=count,
+    )
+
+
+def screenshot(tab, name: str, full_page: bool = True) -> Path:
+    """tests/screenshots/<name>.png; a full page is the whole scrolled content of the app."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     target = SCREENSHOTS / f"{name}.png"
-    tab.screenshot(path=str(target), full_page=True)
+    if not full_page:
+        tab.screenshot(path=str(target))
+        return target
+    # Streamlit scrolls inside <main>, not the document: grow the window to the content instead.
+    size = tab.viewport_size
+    height = tab.evaluate(
+        "() => document.querySelector('[data-testid=\"stMain\"]')?.scrollHeight || 0"
+    )
+    tab.set_viewport_size(
+        {"width": size["width"], "height": min(max(height, size["height"]), 12_000)}
+    )
+    try:
+        # Two animation frames: the app has laid itself out at the new size.
+        tab.evaluate(
+            "() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))"
+        )
+        tab.screenshot(path=str(target))
+    finally:
+        tab.set_viewport_size(size)
     return target
