@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages import common
+from views import common
 
 st.set_page_config(page_title="Commitboard", page_icon=":material/handshake:", layout="wide")
 
@@ -12,36 +12,36 @@ viewer = common.current_viewer()
 
 PAGES = {
     "dashboard": st.Page(
-        "pages/dashboard.py",
+        "views/dashboard.py",
         title=common.t("page_dashboard"),
         icon=":material/monitoring:",
         url_path="dashboard",
         default=True,
     ),
     "log_contact": st.Page(
-        "pages/log_contact.py",
+        "views/log_contact.py",
         title=common.t("page_log_contact"),
         icon=":material/edit_note:",
         url_path="log",
     ),
     "reflection": st.Page(
-        "pages/reflection.py",
+        "views/reflection.py",
         title=common.t("page_reflection"),
         icon=":material/self_improvement:",
         url_path="reflection",
     ),
     "training": st.Page(
-        "pages/training.py",
+        "views/training.py",
         title=common.t("page_training"),
         icon=":material/school:",
         url_path="training",
     ),
     "import": st.Page(
-        "pages/importer.py",
+        "views/importer.py",
         title=common.t("page_import"),
         icon=":material/upload_file:",
         url_path="import",
     ),
 }
 
-common.run_page(st.navigation([PAGES[name] for name in common.pages_for(viewer)]))
+st.navigation([PAGES[name] for name in common.pages_for(viewer)]).run()

@@ -68,5 +68,5 @@ def open_page(
         at.session_state["act_as_rep"] = rep
     at.run()
     assert not at.exception, at.exception
-    at.switch_page(f"pages/{page}.py").run()
+    at.switch_page(f"views/{page}.py").run()
     return at

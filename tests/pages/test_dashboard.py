@@ -5,32 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-import streamlit as st
-from streamlit.runtime import pages_manager
 
 from tests.pages.conftest import open_page
 
 D = dt.date
 # The whole of tests/data/kpi_small.csv (contacts from 2026-01-05 to 2026-05-02).
 ALL_SMALL = (D(2026, 1, 1), D(2026, 5, 31))
-
-
-class _RouterOnly(pages_manager.PagesManager):
-    """AppTest resets Streamlit's legacy pages/ detection before each run; with it on, a page
-    whose file name equals its url path (dashboard) runs without app.py and require_router()
-    then reruns forever. Keep it off, as importing pages/ does in the real app."""
-
-    def __init__(self, *args, **kwargs):
-        pages_manager.PagesManager.uses_pages_directory = False
-        super().__init__(*args, **kwargs)
-
-
-@pytest.fixture(autouse=True)
-def isolated_app(monkeypatch):
-    monkeypatch.setattr("streamlit.testing.v1.app_test.PagesManager", _RouterOnly)
-    # Each test has its own database, but st.cache_data lives for the whole process and
-    # pages.common.query keys it on the data version only.
-    st.cache_data.clear()
 
 
 def metrics_shown(at) -> dict[str, str]:

@@ -150,15 +150,15 @@ def test_a_saved_contact_changes_the_numbers(app_db):
 
     before = contacts_today()
     at = open_page("log_contact")
-    dashboard_before = contacts_metric(at.switch_page("pages/dashboard.py").run())
-    at.switch_page("pages/log_contact.py").run()
+    dashboard_before = contacts_metric(at.switch_page("views/dashboard.py").run())
+    at.switch_page("views/log_contact.py").run()
     fill_good(at, account=at.selectbox(key="log_account").options[0])
     at.button(key="log_save").click().run()
     assert texts(at.success)
     assert contacts_today() == before + 1
 
     assert dashboard_before is not None
-    at.switch_page("pages/dashboard.py").run()
+    at.switch_page("views/dashboard.py").run()
     assert not at.exception
     assert contacts_metric(at) == dashboard_before + 1
 

@@ -9,13 +9,12 @@ import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from kpi import db, ingest, preview
-from pages.common import (
+from views.common import (
     connection,
     data_changed,
     fmt_number,
     lang,
     query,
-    require_router,
     t,
 )
 
@@ -174,7 +173,6 @@ def _export() -> None:
 
 # -- the page ------------------------------------------------------------------------------------
 
-require_router()
 st.title(t("page_import"))
 st.caption(t("imp_caption"))
 with st.expander(t("imp_format"), icon=":material/table_view:"):

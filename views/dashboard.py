@@ -11,7 +11,7 @@ import streamlit as st
 
 from kpi import charts, exports, i18n, metrics
 from kpi.metrics import Comparison, DashboardKpis, Filters, Window
-from pages.common import (
+from views.common import (
     date_format,
     fmt_date,
     fmt_money,
@@ -20,7 +20,6 @@ from pages.common import (
     lang,
     pages_for,
     query,
-    require_router,
     t,
     viewer,
 )
@@ -366,8 +365,8 @@ def empty_database() -> None:
     st.info(t("dash_empty_db"), icon=":material/info:")
     allowed = pages_for(viewer())
     links = [
-        ("log_contact", "pages/log_contact.py", ":material/edit_note:"),
-        ("import", "pages/importer.py", ":material/upload_file:"),
+        ("log_contact", "views/log_contact.py", ":material/edit_note:"),
+        ("import", "views/importer.py", ":material/upload_file:"),
     ]
     for name, path, icon in links:
         if name in allowed:
@@ -375,7 +374,6 @@ def empty_database() -> None:
 
 
 def render() -> None:
-    require_router()
     who = viewer()
     st.title(t("page_dashboard"))
     st.caption(t("dash_caption_rep") if who.role == "rep" and who.rep_key else t("dash_caption"))

@@ -10,7 +10,7 @@ import streamlit as st
 
 from kpi import metrics, reflection
 from kpi.i18n import field_label, iso_week_label
-from pages.common import fmt_date, fmt_number, fmt_pct, lang, query, require_router, t, viewer
+from views.common import fmt_date, fmt_number, fmt_pct, lang, query, t, viewer
 
 PERIODS: tuple[str, ...] = ("week", "month", "quarter", "year")
 TREND_KPIS: tuple[str, ...] = ("commitment_rate", "advance_rate", "reflection_rate")
@@ -386,7 +386,6 @@ def weekly_section(rep: str, today: dt.date) -> None:
 
 # -- the page --------------------------------------------------------------------------------------
 
-require_router()
 st.title(t("page_reflection"))
 st.caption(t("refl_caption"))
 

@@ -10,7 +10,7 @@ import streamlit as st
 from kpi import metrics, training
 from kpi.fields import LEVELS
 from kpi.markdown import escape_markdown as md
-from pages.common import fmt_date, lang, query, require_router, t, viewer
+from views.common import fmt_date, lang, query, t, viewer
 
 ANONYMISER = "train_anonymiser"  # one per browser session: an account keeps its label all session
 INDEX = "train_story_index"  # the story the presenter is on
@@ -256,7 +256,6 @@ def _handout_tab(
 
 # -- the page ------------------------------------------------------------------------------------
 
-require_router()
 who = viewer()
 if "train_hide_names" not in st.session_state:
     # The director looks at the team's own data; anyone else may be sharing a screen.

@@ -12,14 +12,13 @@ from kpi import contacts, metrics
 from kpi import fields as F
 from kpi.i18n import field_label, reason_text
 from kpi.markdown import escape_markdown
-from pages.common import (
+from views.common import (
     connection,
     data_changed,
     date_format,
     fmt_date,
     lang,
     query,
-    require_router,
     t,
     viewer,
 )
@@ -528,7 +527,6 @@ def recent(rep: str, account_options: list[str]) -> None:
 
 # -- the page --------------------------------------------------------------------------------------
 
-require_router()
 st.title(t("page_log_contact"))
 st.caption(t("log_caption"))
 

@@ -9,7 +9,6 @@ from typing import Any
 
 import duckdb
 import streamlit as st
-from streamlit.runtime.pages_manager import PagesManager
 
 from kpi import db, i18n, settings
 
@@ -111,21 +110,19 @@ def language_switch() -> str:
 
 
 def _keep_choices() -> None:
-    """Keep every widget's value across a language switch.
+    """Keep the user's choices across a language switch.
 
     A select box with translated labels would otherwise match the browser's old-language label
     against the new options, find nothing and fall back to its default (a rep would become the
-    director). Writing each value back into session state, before the widgets are drawn again,
-    makes Streamlit use the stored value instead; widgets that cannot be set (buttons, uploads,
-    forms) are left alone.
+    director). Writing each chosen value back into session state, before the widgets are drawn
+    again, makes Streamlit use the stored value. Only plain values are written back: buttons
+    (True/False), uploads and table selections must not be set that way.
     """
-    for key in list(st.session_state):
-        if key in ("lang_switch", "lang") or key.startswith("_"):
+    for key, value in list(st.session_state.items()):
+        if key in ("lang_switch", "lang") or key.startswith("_") or isinstance(value, bool):
             continue
-        try:
-            st.session_state[key] = st.session_state[key]
-        except Exception:  # noqa: BLE001, S112 - Streamlit refuses buttons and uploads: skip them
-            continue
+        if isinstance(value, str | int | float | list | tuple | dt.date):
+            st.session_state[key] = value
 
 
 def t(key: str, **values: object) -> str:
@@ -152,27 +149,6 @@ def fmt_date(value: dt.date | None) -> str:
 def date_format() -> str:
     """The format string for st.date_input in the user's language."""
     return "DD-MM-YYYY" if lang() == "nl" else "YYYY-MM-DD"
-
-
-# -- routing ----------------------------------------------------------------------------------
-
-
-def run_page(page: Any) -> None:
-    """Run the page st.navigation picked, marking that it runs under the router."""
-    st.session_state["_routed"] = True
-    try:
-        page.run()
-    finally:
-        st.session_state["_routed"] = False
-
-
-def require_router() -> None:
-    """First call of every page: a page started without app.py (see pages/__init__.py) reruns
-    through it, so no page ever runs without the router's viewer and access checks."""
-    if not st.session_state.get("_routed"):
-        # Streamlit's test harness resets the legacy flag before every run; clear it again.
-        PagesManager.uses_pages_directory = False
-        st.rerun()
 
 
 # -- who is using the app -------------------------------------------------------------------
