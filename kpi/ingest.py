@@ -158,6 +158,8 @@ def _build_validation_sql() -> str:
     select __line as line, __raw as raw,
         {", ".join(typed)},
         case when __shape is not null then ['bad_shape:' || __shape]
+             -- most rows break no rule: skip building a list for them
+             when coalesce({", ".join(reasons)}) is null then []::varchar[]
              else list_filter([{", ".join(reasons)}], r -> r is not null) end as reasons
     from p
     """
@@ -225,27 +227,38 @@ def write_validated(
     con: duckdb.DuckDBPyConnection, *, source: str, file_id: int | None
 ) -> tuple[int, int, int | None]:
     """Write the accepted rows of `validated` to contacts: (inserted, updated, last new id)."""
-    updated = con.execute(
-        f"""
-        update contacts set {UPDATE_SET},
-            rep_key = lower(trim(v.rep)), account_key = lower(trim(v.account)),
-            source = $source, file_id = $file_id, line = v.line, updated_at = current_timestamp
-        from validated as v
-        where len(v.reasons) = 0 and v.contact_id is not null
-          and contacts.contact_id = v.contact_id
-        """,
-        {"source": source, "file_id": file_id},
+    params = {"source": source, "file_id": file_id}
+    # Matching on contact_id costs a join over the whole file; skip it when it cannot match.
+    may_match = con.execute(
+        "select exists (select 1 from contacts where contact_id is not null)"
+        " and exists (select 1 from validated where contact_id is not null)"
     ).fetchone()[0]
+    updated = 0
+    new_only = ""
+    if may_match:
+        updated = con.execute(
+            f"""
+            update contacts set {UPDATE_SET},
+                rep_key = lower(trim(v.rep)), account_key = lower(trim(v.account)),
+                source = $source, file_id = $file_id, line = v.line, updated_at = current_timestamp
+            from validated as v
+            where len(v.reasons) = 0 and v.contact_id is not null
+              and contacts.contact_id = v.contact_id
+            """,
+            params,
+        ).fetchone()[0]
+        new_only = (
+            "and (v.contact_id is null or v.contact_id not in ("
+            "select contact_id from contacts where contact_id is not null))"
+        )
     inserted = con.execute(
         f"""
         insert into contacts ({_INSERT_COLS}, rep_key, account_key, source, file_id, line)
         select {_SELECT_COLS}, lower(trim(rep)), lower(trim(account)), $source, $file_id, line
         from validated as v
-        where len(v.reasons) = 0
-          and (v.contact_id is null or v.contact_id not in (
-                select contact_id from contacts where contact_id is not null))
+        where len(v.reasons) = 0 {new_only}
         """,
-        {"source": source, "file_id": file_id},
+        params,
     ).fetchone()[0]
     last_id = con.execute("select currval('contact_id_seq')").fetchone()[0] if inserted else None
     return int(inserted), int(updated), last_id
@@ -319,7 +332,8 @@ def _detect_encoding(path: Path, progress: Progress) -> tuple[str, str, int, boo
                 nul_line = newlines + chunk.count(b"\n", 0, chunk.index(b"\x00")) + 1
             newlines += chunk.count(b"\n")
             last = chunk[-1:]
-            if is_utf8:
+            # Plain ASCII needs no decoding, unless a character was split across chunks.
+            if is_utf8 and not (chunk.isascii() and not utf8.getstate()[0]):
                 try:
                     utf8.decode(chunk)
                 except UnicodeDecodeError:
