@@ -66,6 +66,16 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def streamlit_command(script: Path, port: int, *extra: str) -> list[str]:
+    """`streamlit run script` on 127.0.0.1:port, headless, no file watcher, no usage stats."""
+    return [
+        sys.executable, "-m", "streamlit", "run", str(script),
+        "--server.port", str(port), "--server.address", "127.0.0.1",
+        "--server.headless", "true", "--browser.gatherUsageStats", "false",
+        "--server.fileWatcherType", "none", *extra,
+    ]  # fmt: skip
+
+
 class Server:
     """A `streamlit run app.py` process on its own database."""
 
@@ -78,23 +88,7 @@ class Server:
             os.environ | {"COMMITBOARD_DB": str(db_path), "COMMITBOARD_LANG": "en"} | (env or {})
         )
         self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                str(ROOT / "app.py"),
-                "--server.port",
-                str(self.port),
-                "--server.address",
-                "127.0.0.1",
-                "--server.headless",
-                "true",
-                "--browser.gatherUsageStats",
-                "false",
-                "--server.fileWatcherType",
-                "none",
-            ],
+            streamlit_command(ROOT / "app.py", self.port),
             cwd=ROOT,
             env=full_env,
             stdout=self.log.open("w"),

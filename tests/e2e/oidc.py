@@ -22,7 +22,6 @@ import json
 import os
 import secrets
 import subprocess
-import sys
 import time
 import urllib.request
 import warnings
@@ -34,7 +33,14 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 
-from tests.e2e.conftest import ROOT, RUN_COUNTER, VIEWPORT, free_port, wait_ready
+from tests.e2e.conftest import (
+    ROOT,
+    RUN_COUNTER,
+    VIEWPORT,
+    free_port,
+    streamlit_command,
+    wait_ready,
+)
 
 # The address every URL in the flow uses. Streamlit's redirect_uri, the browser's address bar and
 # the provider's issuer must agree on the host, or the session cookie that carries the OAuth
@@ -162,25 +168,7 @@ class AuthServer:
             write_secrets(self.secrets_path, self.url, provider)
         self.log = workdir / "streamlit.log"
         self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                str(script),
-                "--server.port",
-                str(self.port),
-                "--server.address",
-                "127.0.0.1",
-                "--server.headless",
-                "true",
-                "--browser.gatherUsageStats",
-                "false",
-                "--server.fileWatcherType",
-                "none",
-                "--secrets.files",
-                str(self.secrets_path),
-            ],
+            streamlit_command(script, self.port, "--secrets.files", str(self.secrets_path)),
             cwd=ROOT,  # the repo's .streamlit/config.toml (theme) applies, as in production
             env=os.environ | NO_PROXY | dict(env or {}),
             stdout=self.log.open("w"),
