@@ -770,7 +770,7 @@ def _add_roster(con: duckdb.DuckDBPyConnection) -> None:
 
 def _drop_tables(con: duckdb.DuckDBPyConnection) -> None:
     for table in ("demo_gen_accounts", "demo_gen_levels", "demo_gen_reps"):
-        con.execute(f"drop table if exists {table}")
+        con.execute(f"drop table if exists {table}")  # our own names: identifiers cannot be bound
 
 
 def generate(
