@@ -215,6 +215,51 @@ def rep_quadrant(frame: pd.DataFrame, lang: str) -> alt.LayerChart:
     return _themed(chart, _text("dash_chart_quadrant", lang))
 
 
+def _weekly_bars_and_share(
+    data: pd.DataFrame,
+    lang: str,
+    *,
+    count: str,
+    count_title: str,
+    bar_mark: dict,
+    share: str,
+    share_title: str,
+    colour: str,
+    tooltip: list,
+) -> alt.LayerChart:
+    """A count per ISO week as bars (left axis) with a 0..1 share as a line (right axis)."""
+    x = alt.X(
+        "week_label:N",
+        sort=list(data["week_label"]),
+        axis=alt.Axis(title=_text("dash_week", lang), labelAngle=-45, labelOverlap="greedy"),
+    )
+    tooltip = [alt.Tooltip("week_label:N", title=_text("dash_week", lang)), *tooltip]
+    bars = (
+        alt.Chart(data)
+        .mark_bar(**bar_mark)
+        .encode(
+            x=x,
+            y=alt.Y(f"{count}:Q", axis=_count_axis(count_title, lang, titleColor=MUTED)),
+            tooltip=tooltip,
+        )
+    )
+    line = (
+        alt.Chart(data)
+        .transform_filter(f"isValid(datum.{share})")
+        .mark_line(color=colour, strokeWidth=2.5, point=alt.OverlayMarkDef(color=colour))
+        .encode(
+            x=x,
+            y=alt.Y(
+                f"{share}:Q",
+                axis=_share_axis(share_title, orient="right", titleColor=colour),
+                scale=alt.Scale(domain=[0, 1]),
+            ),
+            tooltip=tooltip,
+        )
+    )
+    return alt.layer(bars, line).resolve_scale(y="independent").properties(height=300)
+
+
 def weekly_advance_calls(frame: pd.DataFrame, lang: str) -> alt.LayerChart:
     """Calls (bars, left axis) and advance rate (line, right axis) per ISO week.
 
@@ -227,39 +272,20 @@ def weekly_advance_calls(frame: pd.DataFrame, lang: str) -> alt.LayerChart:
     )
     calls_title = _text("kpi_calls", lang)
     advance_title = _text("kpi_advance_rate", lang)
-    x = alt.X(
-        "week_label:N",
-        sort=list(data["week_label"]),
-        axis=alt.Axis(title=_text("dash_week", lang), labelAngle=-45, labelOverlap="greedy"),
+    chart = _weekly_bars_and_share(
+        data,
+        lang,
+        count="calls",
+        count_title=calls_title,
+        bar_mark={"color": PRIMARY_SOFT, "opacity": 0.8},
+        share="advance_rate",
+        share_title=advance_title,
+        colour=PRIMARY,
+        tooltip=[
+            alt.Tooltip("calls_text:N", title=calls_title),
+            alt.Tooltip("advance_text:N", title=advance_title),
+        ],
     )
-    tooltip = [
-        alt.Tooltip("week_label:N", title=_text("dash_week", lang)),
-        alt.Tooltip("calls_text:N", title=calls_title),
-        alt.Tooltip("advance_text:N", title=advance_title),
-    ]
-    bars = (
-        alt.Chart(data)
-        .mark_bar(color=PRIMARY_SOFT, opacity=0.8)
-        .encode(
-            x=x,
-            y=alt.Y("calls:Q", axis=_count_axis(calls_title, lang, titleColor=MUTED)),
-            tooltip=tooltip,
-        )
-    )
-    line = (
-        alt.Chart(data)
-        .mark_line(color=PRIMARY, strokeWidth=2.5, point=alt.OverlayMarkDef(color=PRIMARY))
-        .encode(
-            x=x,
-            y=alt.Y(
-                "advance_rate:Q",
-                axis=_share_axis(advance_title, orient="right", titleColor=PRIMARY),
-                scale=alt.Scale(domain=[0, 1]),
-            ),
-            tooltip=tooltip,
-        )
-    )
-    chart = alt.layer(bars, line).resolve_scale(y="independent").properties(height=300)
     return _themed(chart, _text("dash_chart_weekly", lang))
 
 
@@ -321,41 +347,21 @@ def quick_quotes_trend(frame: pd.DataFrame, lang: str) -> alt.LayerChart:
     data["share_text"] = _formatted(data["quick_share"], lambda v: i18n.fmt_pct(v, lang))
     share_title = _text("kpi_quick_quote_share", lang)
     quotes_title = _text("kpi_quotes", lang)
-    x = alt.X(
-        "week_label:N",
-        sort=list(data["week_label"]),
-        axis=alt.Axis(title=_text("dash_week", lang), labelAngle=-45, labelOverlap="greedy"),
+    chart = _weekly_bars_and_share(
+        data,
+        lang,
+        count="quotes",
+        count_title=quotes_title,
+        bar_mark={"color": GRID},
+        share="quick_share",
+        share_title=share_title,
+        colour=WARNING,
+        tooltip=[
+            alt.Tooltip("quotes:Q", title=quotes_title),
+            alt.Tooltip("quick_quotes:Q", title=_text("dash_quick_count", lang)),
+            alt.Tooltip("share_text:N", title=share_title),
+        ],
     )
-    tooltip = [
-        alt.Tooltip("week_label:N", title=_text("dash_week", lang)),
-        alt.Tooltip("quotes:Q", title=quotes_title),
-        alt.Tooltip("quick_quotes:Q", title=_text("dash_quick_count", lang)),
-        alt.Tooltip("share_text:N", title=share_title),
-    ]
-    bars = (
-        alt.Chart(data)
-        .mark_bar(color=GRID)
-        .encode(
-            x=x,
-            y=alt.Y("quotes:Q", axis=_count_axis(quotes_title, lang, titleColor=MUTED)),
-            tooltip=tooltip,
-        )
-    )
-    line = (
-        alt.Chart(data)
-        .transform_filter("isValid(datum.quick_share)")
-        .mark_line(color=WARNING, strokeWidth=2.5, point=alt.OverlayMarkDef(color=WARNING))
-        .encode(
-            x=x,
-            y=alt.Y(
-                "quick_share:Q",
-                axis=_share_axis(share_title, orient="right", titleColor=WARNING),
-                scale=alt.Scale(domain=[0, 1]),
-            ),
-            tooltip=tooltip,
-        )
-    )
-    chart = alt.layer(bars, line).resolve_scale(y="independent").properties(height=300)
     return _themed(chart, _text("dash_chart_quick", lang))
 
 

@@ -204,8 +204,10 @@ def set_commitment_status(
         cur.close()
 
 
-def open_commitments(con: duckdb.DuckDBPyConnection, rep_key: str) -> pd.DataFrame:
-    """A rep's open commitments, the earliest due first."""
+def open_commitments(
+    con: duckdb.DuckDBPyConnection, rep_key: str, until: dt.date | None = None
+) -> pd.DataFrame:
+    """A rep's open commitments (from contacts up to `until`, when given), the earliest due first."""
     return (
         con.cursor()
         .execute(
@@ -214,9 +216,10 @@ def open_commitments(con: duckdb.DuckDBPyConnection, rep_key: str) -> pd.DataFra
                    commitment_due
             from contacts
             where rep_key = lower(trim($rep)) and commitment_status = 'open'
+              and ($until is null or contact_date <= $until)
             order by commitment_due nulls last, contact_date, id
             """,
-            {"rep": rep_key},
+            {"rep": rep_key, "until": until},
         )
         .df()
     )

@@ -11,6 +11,7 @@ import duckdb
 import pandas as pd
 
 from kpi import i18n, metrics
+from kpi.contacts import open_commitments
 from kpi.markdown import escape_markdown
 from kpi.metrics import Filters, Window
 
@@ -247,24 +248,6 @@ def _week_contacts(con: duckdb.DuckDBPyConnection, rep: str, window: Window) -> 
     )
 
 
-def _open_until(con: duckdb.DuckDBPyConnection, rep: str, end: dt.date) -> pd.DataFrame:
-    return (
-        con.cursor()
-        .execute(
-            """
-            select id, contact_date, account, contact_person, commitment_level, commitment,
-                   commitment_due
-            from contacts
-            where rep_key = lower(trim($rep)) and commitment_status = 'open'
-              and contact_date <= $end
-            order by commitment_due nulls last, contact_date, id
-            """,
-            {"rep": rep, "end": end},
-        )
-        .df()
-    )
-
-
 def weekly_summary(
     con: duckdb.DuckDBPyConnection, rep: str, iso_year: int, iso_week: int
 ) -> WeeklySummary:
@@ -281,7 +264,7 @@ def weekly_summary(
         kpis=metrics.summary(con, window, Filters(reps=(rep,))),
         contacts=contacts,
         realised=contacts[contacts["commitment_level"] >= 1].reset_index(drop=True),
-        open_commitments=_open_until(con, rep, window.end),
+        open_commitments=open_commitments(con, rep, until=window.end),
         answers=answers(con, rep, window),
         lessons=lessons(con, rep, window),
         changes=changes(con, rep, window),
