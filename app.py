@@ -42,6 +42,14 @@ PAGES = {
         icon=":material/upload_file:",
         url_path="import",
     ),
+    "roster": st.Page(
+        "views/roster.py",
+        title=common.t("page_roster"),
+        icon=":material/badge:",
+        url_path="roster",
+    ),
 }
 
+# Only the pages this viewer may open are registered for the session: any other URL is
+# "page not found", whatever is typed.
 st.navigation([PAGES[name] for name in common.pages_for(viewer)]).run()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import getpass
 import json
 import sys
 from collections.abc import Sequence
@@ -177,7 +178,7 @@ def cmd_rejects(con: duckdb.DuckDBPyConnection, args: argparse.Namespace) -> int
 
 def cmd_roster(con: duckdb.DuckDBPyConnection, args: argparse.Namespace) -> int:
     try:
-        n = load_roster(con, args.file)
+        n = load_roster(con, args.file, by=f"command line ({getpass.getuser()})")
     except (RosterError, UnicodeDecodeError) as exc:
         print(f"error: {args.file}: {exc}", file=sys.stderr)
         return EXIT_UNREADABLE

@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 
 DEFAULT_DB = Path(__file__).resolve().parent.parent / "data" / "commitboard.duckdb"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 class StoreError(Exception):
@@ -96,7 +96,21 @@ create table roster (
 );
 """
 
-MIGRATIONS: list[str] = [_V1]
+# v2: who changed the roster, what and when (the roster page and `python -m kpi roster`).
+_V2 = """
+create sequence roster_change_seq start 1;
+create table roster_changes (
+    id bigint not null default nextval('roster_change_seq'),
+    changed_at timestamp not null default current_timestamp,
+    changed_by varchar not null,
+    action varchar not null,          -- add, change, remove, replace
+    email varchar,                    -- the person changed; null for a whole-roster replace
+    before_value varchar,             -- "name · team · role" before, null when added
+    after_value varchar               -- and after, null when removed
+);
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2]
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
 

@@ -144,10 +144,18 @@ def iso_week_label(year: int, week: int, lang: str = DEFAULT_LANG) -> str:
 
 
 def _all_texts() -> dict[str, dict[str, str]]:
-    from kpi.texts import common, dashboard, importer, log_contact, reflection, training
+    from kpi.texts import (
+        access,
+        common,
+        dashboard,
+        importer,
+        log_contact,
+        reflection,
+        training,
+    )
 
     merged: dict[str, dict[str, str]] = {}
-    for module in (common, dashboard, log_contact, reflection, training, importer):
+    for module in (common, dashboard, log_contact, reflection, training, importer, access):
         for key, value in module.TEXTS.items():
             if key in merged:
                 raise KeyError(f"text key {key!r} defined twice ({module.__name__})")

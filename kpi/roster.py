@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 from pathlib import Path
 
 import duckdb
@@ -17,7 +18,15 @@ ROSTER_COLUMNS: tuple[str, ...] = ("email", "name", "team", "role")
 
 
 class RosterError(Exception):
-    """A roster file that cannot be loaded; the message names the line and the problem."""
+    """A roster file that cannot be loaded, or a change that cannot be made.
+
+    The message names the line and the problem; `code` says which problem for the UI's texts
+    (email_invalid, name_empty, role_invalid, exists, not_found, last_admin, file).
+    """
+
+    def __init__(self, message: str, code: str = "file") -> None:
+        super().__init__(message)
+        self.code = code
 
 
 def parse_roster(text: str) -> list[tuple[str, str, str | None, str]]:
@@ -58,7 +67,9 @@ def parse_roster(text: str) -> list[tuple[str, str, str | None, str]]:
     return rows
 
 
-def load_roster(con: duckdb.DuckDBPyConnection, path: str | os.PathLike[str]) -> int:
+def load_roster(
+    con: duckdb.DuckDBPyConnection, path: str | os.PathLike[str], by: str = "command line"
+) -> int:
     """Replace the roster with the file's rows; returns how many people are on it."""
     path = Path(path)
     if not path.is_file():
@@ -69,13 +80,15 @@ def load_roster(con: duckdb.DuckDBPyConnection, path: str | os.PathLike[str]) ->
     except UnicodeDecodeError:
         text = raw.decode("cp1252", errors="strict")
     rows = parse_roster(text)
-    return replace_roster(con, rows)
+    return replace_roster(con, rows, by=f"{by}: {path.name}")
 
 
 def replace_roster(
-    con: duckdb.DuckDBPyConnection, rows: list[tuple[str, str, str | None, str]]
+    con: duckdb.DuckDBPyConnection,
+    rows: list[tuple[str, str, str | None, str]],
+    by: str = "command line",
 ) -> int:
-    """Replace the whole roster in one transaction."""
+    """Replace the whole roster in one transaction, and log it."""
 
     def work(c: duckdb.DuckDBPyConnection) -> int:
         c.execute("delete from roster")
@@ -84,6 +97,7 @@ def replace_roster(
                 "insert into roster values (?, lower(trim(?)), ?, ?, ?)",
                 [(e, e, n, t, r) for e, n, t, r in rows],
             )
+        _log(c, by, "replace", None, None, f"{len(rows)} people")
         bump_version(c)
         return len(rows)
 
@@ -95,5 +109,142 @@ def roster_frame(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return (
         con.cursor()
         .execute("select email, name, team, role from roster order by team nulls last, name")
+        .df()
+    )
+
+
+# -- one person at a time (the roster page), every change logged --------------------------------
+
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def _describe(name: str, team: str | None, role: str) -> str:
+    return " · ".join((name, team or "–", role))
+
+
+def _log(
+    c: duckdb.DuckDBPyConnection,
+    by: str,
+    action: str,
+    email: str | None,
+    before: str | None,
+    after: str | None,
+) -> None:
+    c.execute(
+        "insert into roster_changes (changed_by, action, email, before_value, after_value) "
+        "values (?, ?, ?, ?, ?)",
+        [by, action, email, before, after],
+    )
+
+
+def _checked(
+    email: str, name: str, team: str | None, role: str
+) -> tuple[str, str, str | None, str]:
+    email, name, team, role = email.strip(), name.strip(), (team or "").strip() or None, role
+    if not EMAIL_RE.match(email):
+        raise RosterError(f"{email!r} is not an e-mail address", "email_invalid")
+    if not name:
+        raise RosterError("name is empty", "name_empty")
+    if role not in ROSTER_ROLES:
+        raise RosterError(f"role {role!r} is not one of {', '.join(ROSTER_ROLES)}", "role_invalid")
+    return email, name, team, role
+
+
+def _person(c: duckdb.DuckDBPyConnection, email: str) -> tuple[str, str, str | None, str] | None:
+    return c.execute(
+        "select email, name, team, role from roster where email_key = lower(trim(?))", [email]
+    ).fetchone()
+
+
+def _keep_an_admin(c: duckdb.DuckDBPyConnection, email: str) -> None:
+    """Once there is an admin, the last one cannot go: nobody could manage the roster then."""
+    others = c.execute(
+        "select count(*) from roster where role = 'admin' and email_key <> lower(trim(?))", [email]
+    ).fetchone()[0]
+    if not others:
+        raise RosterError(f"{email} is the last admin", "last_admin")
+
+
+def add_person(
+    con: duckdb.DuckDBPyConnection,
+    email: str,
+    name: str,
+    team: str | None,
+    role: str,
+    *,
+    by: str,
+) -> None:
+    """Put one person on the roster (their e-mail must be new)."""
+    email, name, team, role = _checked(email, name, team, role)
+
+    def work(c: duckdb.DuckDBPyConnection) -> None:
+        if _person(c, email):
+            raise RosterError(f"{email} is already on the roster", "exists")
+        c.execute(
+            "insert into roster values (?, lower(trim(?)), ?, ?, ?)",
+            [email, email, name, team, role],
+        )
+        _log(c, by, "add", email, None, _describe(name, team, role))
+        bump_version(c)
+
+    transaction(con.cursor(), work)
+
+
+def update_person(
+    con: duckdb.DuckDBPyConnection,
+    email: str,
+    name: str,
+    team: str | None,
+    role: str,
+    *,
+    by: str,
+) -> bool:
+    """Change one person's name, team or role; False when nothing changed."""
+    email, name, team, role = _checked(email, name, team, role)
+
+    def work(c: duckdb.DuckDBPyConnection) -> bool:
+        current = _person(c, email)
+        if current is None:
+            raise RosterError(f"{email} is not on the roster", "not_found")
+        if (current[1], current[2], current[3]) == (name, team, role):
+            return False
+        if current[3] == "admin" and role != "admin":
+            _keep_an_admin(c, email)
+        c.execute(
+            "update roster set name = ?, team = ?, role = ? where email_key = lower(trim(?))",
+            [name, team, role, email],
+        )
+        _log(c, by, "change", current[0], _describe(*current[1:]), _describe(name, team, role))
+        bump_version(c)
+        return True
+
+    return transaction(con.cursor(), work)
+
+
+def remove_person(con: duckdb.DuckDBPyConnection, email: str, *, by: str) -> None:
+    """Take one person off the roster. Their contacts stay; they just lose access."""
+
+    def work(c: duckdb.DuckDBPyConnection) -> None:
+        current = _person(c, email)
+        if current is None:
+            raise RosterError(f"{email} is not on the roster", "not_found")
+        if current[3] == "admin":
+            _keep_an_admin(c, email)
+        c.execute("delete from roster where email_key = lower(trim(?))", [email])
+        _log(c, by, "remove", current[0], _describe(*current[1:]), None)
+        bump_version(c)
+
+    transaction(con.cursor(), work)
+
+
+def change_log(con: duckdb.DuckDBPyConnection, limit: int = 200) -> pd.DataFrame:
+    """The newest roster changes first: when, who, what, whom, before and after."""
+    return (
+        con.cursor()
+        .execute(
+            "select changed_at, changed_by, action, email, before_value, after_value "
+            "from roster_changes order by id desc limit ?",
+            [limit],
+        )
         .df()
     )

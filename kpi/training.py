@@ -150,8 +150,10 @@ def lessons(
     window: Window = ALL_TIME,
     filters: Filters = ALL,
     limit: int = LESSON_LIMIT,
+    shared_only: bool = False,
 ) -> tuple[list[Lesson], int]:
-    """The newest non-empty lessons of all contacts (at most `limit`), and how many there are."""
+    """The newest non-empty lessons (at most `limit`), and how many there are; with shared_only
+    only those of contacts offered for training (what reps and trainers may see)."""
     cur = con.cursor().execute(
         f"""
         with {REP_DIM_SQL}, {FILTERED_SQL}
@@ -159,11 +161,11 @@ def lessons(
                c.account, nullif(trim(c.contact_person), '') as contact_person,
                count(*) over () as total
         from c left join rep_dim as r on r.key = c.rep_key
-        where nullif(trim(c.lesson), '') is not null
+        where nullif(trim(c.lesson), '') is not null and (not $shared_only or c.share_for_training)
         order by c.contact_date desc, c.id desc
         limit $limit
         """,
-        query_params(window, filters, limit=limit),
+        query_params(window, filters, limit=limit, shared_only=shared_only),
     )
     rows = _rows(cur)
     total = int(rows[0]["total"]) if rows else 0
@@ -175,8 +177,10 @@ def ladder_examples(
     window: Window = ALL_TIME,
     filters: Filters = ALL,
     per_level: int = EXAMPLES_PER_LEVEL,
+    shared_only: bool = False,
 ) -> list[Example]:
-    """Up to `per_level` different commitment texts per level: shared contacts first, newest first."""
+    """Up to `per_level` different commitment texts per level: shared contacts first, newest first
+    (with shared_only, only contacts offered for training)."""
     # The inner qualify keeps a few candidates per level, so de-duplicating texts stays cheap.
     cur = con.cursor().execute(
         f"""
@@ -186,6 +190,7 @@ def ladder_examples(
                    nullif(trim(contact_person), '') as contact_person,
                    share_for_training as shared, contact_date, id
             from c where nullif(trim(commitment), '') is not null
+              and (not $shared_only or share_for_training)
             qualify row_number() over (
                 partition by commitment_level
                 order by share_for_training desc, contact_date desc, id desc) <= $candidates
@@ -201,7 +206,13 @@ def ladder_examples(
             partition by level order by shared desc, contact_date desc, id desc) <= $per_level
         order by level, shared desc, contact_date desc, id desc
         """,
-        query_params(window, filters, candidates=10 * per_level, per_level=per_level),
+        query_params(
+            window,
+            filters,
+            candidates=10 * per_level,
+            per_level=per_level,
+            shared_only=shared_only,
+        ),
     )
     return [Example(**row) for row in _rows(cur)]
 

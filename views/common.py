@@ -4,30 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import duckdb
 import streamlit as st
 
-from kpi import db, i18n, settings
+from kpi import access, db, i18n, metrics, settings
+from kpi.access import PAGES_BY_ROLE, AccessDenied, Viewer
+from kpi.markdown import escape_markdown
 
-ROLES: tuple[str, ...] = ("director", "rep", "trainer")
-PAGES_BY_ROLE: dict[str, tuple[str, ...]] = {
-    "director": ("dashboard", "log_contact", "reflection", "training", "import"),
-    "admin": ("dashboard", "log_contact", "reflection", "training", "import"),
-    "rep": ("dashboard", "log_contact", "reflection", "training"),
-    "trainer": ("training", "dashboard"),
-}
-
-
-@dataclass(frozen=True)
-class Viewer:
-    """Who is using the app right now: a role and, for a rep, which rep (their key)."""
-
-    role: str
-    rep_key: str | None = None
-    name: str | None = None
+# The roles one can act as in demo mode, in the picker's order.
+ROLES: tuple[str, ...] = access.ROLES
+__all__ = ["PAGES_BY_ROLE", "ROLES", "Viewer"]
+# Nobody: what a page sees if it ever ran without app.py establishing the viewer. No rule in
+# kpi.access opens anything to it.
+NOBODY = Viewer(role="nobody")
 
 
 # -- data -----------------------------------------------------------------------------------
@@ -67,11 +58,36 @@ def _cached(
     return _fn(connection(), *args, **dict(kwargs))
 
 
-def query(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """fn(connection, *args, **kwargs) from kpi, cached per database until its data changes."""
+def _read(fn: Callable[..., Any], args: tuple, kwargs: dict[str, Any]) -> Any:
     version = db.data_version(connection())
     name = f"{fn.__module__}.{fn.__qualname__}"
     return _cached(fn, name, str(db.db_path()), version, args, tuple(sorted(kwargs.items())))
+
+
+def _denied(exc: AccessDenied) -> None:
+    st.error(t("auth_denied"), icon=":material/block:")
+    st.stop()
+
+
+def query(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """fn(connection, *args, **kwargs) from kpi, as the viewer may see it (kpi.access), cached
+    per database until its data changes. The cache is keyed on the narrowed arguments, so two
+    viewers share a result only when they may both see all of it."""
+    try:
+        checked = access.authorize(viewer(), fn, args, kwargs)
+    except AccessDenied as exc:
+        _denied(exc)
+    return checked.post(_read(fn, checked.args, checked.kwargs))
+
+
+def call(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """fn(connection, *args, **kwargs), uncached, as the viewer may make it (kpi.access): for
+    changes, and for exports too big to keep in the cache."""
+    try:
+        checked = access.authorize(viewer(), fn, args, kwargs)
+    except AccessDenied as exc:
+        _denied(exc)
+    return checked.post(fn(connection(), *checked.args, **checked.kwargs))
 
 
 def data_changed() -> None:
@@ -154,8 +170,56 @@ def date_format() -> str:
 # -- who is using the app -------------------------------------------------------------------
 
 
+def auth_configured() -> bool:
+    """Sign-in is on when the secrets have an [auth] section; then there is no demo mode."""
+    try:
+        return "auth" in st.secrets
+    except FileNotFoundError:  # no secrets file at all
+        return False
+
+
 def current_viewer() -> Viewer:
-    """Demo mode until sign-in is configured: the user picks a role (director by default)."""
+    """Who is using the app: the signed-in person as the roster knows them, or in demo mode
+    (no [auth] in the secrets) the role picked in the sidebar. Stops the run when nobody may
+    see anything (signed out, or signed in but not on the roster)."""
+    who = _signed_in_viewer() if auth_configured() else _demo_viewer()
+    st.session_state["_viewer"] = who
+    return who
+
+
+def _signed_in_viewer() -> Viewer:
+    st.session_state["_viewer"] = NOBODY
+    if not st.user.get("is_logged_in", False):
+        st.title(t("auth_title"))
+        st.caption(t("auth_caption"))
+        st.button(
+            t("auth_sign_in"),
+            key="login",
+            type="primary",
+            icon=":material/login:",
+            on_click=st.login,
+        )
+        st.stop()
+    # Entra ID may leave out "email" for accounts without a mailbox; its user name is the
+    # address people sign in with.
+    email = st.user.get("email") or st.user.get("preferred_username")
+    who = access.viewer_for_email(connection(), email) if email else None
+    st.sidebar.button(
+        t("auth_sign_out"), key="logout", icon=":material/logout:", on_click=st.logout
+    )
+    if who is None:
+        if email:
+            shown = escape_markdown(email, inline=True)
+            st.warning(t("auth_not_on_roster", email=shown), icon=":material/person_off:")
+        else:
+            st.warning(t("auth_no_email"), icon=":material/person_off:")
+        st.stop()
+    st.sidebar.caption(t("auth_signed_in_as", name=who.label, role=t(f"role_{who.role}")))
+    return who
+
+
+def _demo_viewer() -> Viewer:
+    """Demo mode: the user picks a role (director by default) and, as a rep, which rep."""
     st.sidebar.info(t("demo_banner"), icon=":material/theater_comedy:")
     labels = {r: t(f"role_{r}") for r in ROLES}
     role = st.sidebar.selectbox(
@@ -163,27 +227,34 @@ def current_viewer() -> Viewer:
     )
     who = Viewer(role=role)
     if role == "rep":
-        from kpi import metrics
-
-        reps = query(metrics.reps)
+        # Picking who one is needs the whole list, before any viewer is established.
+        reps = _read(metrics.reps, (), {})
         if not reps.empty:
             names = dict(zip(reps["rep_key"], reps["rep_name"], strict=True))
+            teams = dict(zip(reps["rep_key"], reps["team"], strict=True))
             rep_key = st.sidebar.selectbox(
                 t("which_rep"),
                 options=list(names),
                 format_func=lambda k: names.get(k, k),
                 key="act_as_rep",
             )
-            who = Viewer(role=role, rep_key=rep_key, name=names.get(rep_key))
-    st.session_state["_viewer"] = who
+            name = names.get(rep_key)
+            team = teams.get(rep_key)
+            who = Viewer(
+                role=role,
+                rep_key=rep_key,
+                name=name,
+                team=team if isinstance(team, str) else None,
+                keys=tuple(dict.fromkeys(k for k in (rep_key, access.key_of(name)) if k)),
+            )
     return who
 
 
 def viewer() -> Viewer:
-    """The viewer for this run, as app.py established it."""
-    return st.session_state.get("_viewer") or Viewer(role="director")
+    """The viewer for this run, as app.py established it (nobody, if it did not)."""
+    return st.session_state.get("_viewer") or NOBODY
 
 
 def pages_for(who: Viewer) -> tuple[str, ...]:
     """The pages this viewer may open."""
-    return PAGES_BY_ROLE.get(who.role, ())
+    return access.pages_for(who)

@@ -83,10 +83,23 @@ def up_to(window: Window, today: dt.date) -> Window:
 
 
 def pick_filters() -> Filters:
-    """Reps and team for the director; a rep always sees their own numbers only."""
+    """Reps and team for the director; a rep sees their team's numbers or only their own
+    (kpi.access narrows whatever is asked to that)."""
     who = viewer()
-    if who.role == "rep" and who.rep_key:
-        return Filters(reps=(who.rep_key,))
+    if who.role == "rep":
+        scopes = {"team": t("dash_scope_team"), "me": t("dash_scope_me")}
+        if not who.team:
+            scopes.pop("team")
+        scope = st.segmented_control(
+            t("dash_scope"),
+            options=list(scopes),
+            format_func=scopes.__getitem__,
+            default=next(iter(scopes)),
+            key="dash_scope",
+        )
+        if scope == "me" or not who.team:
+            return Filters(reps=who.all_keys)
+        return Filters(team=who.team)
     reps = query(metrics.reps)
     names = dict(zip(reps["rep_key"], reps["rep_name"], strict=True))
     rep_col, team_col = st.columns([3, 2])
@@ -376,7 +389,7 @@ def empty_database() -> None:
 def render() -> None:
     who = viewer()
     st.title(t("page_dashboard"))
-    st.caption(t("dash_caption_rep") if who.role == "rep" and who.rep_key else t("dash_caption"))
+    st.caption(t("dash_caption_rep") if who.role == "rep" else t("dash_caption"))
 
     today = dt.date.today()
     span = query(metrics.contact_span)

@@ -10,6 +10,7 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from kpi import db, ingest, preview
 from views.common import (
+    call,
     connection,
     data_changed,
     fmt_number,
@@ -68,7 +69,7 @@ def _import(data: bytes, name: str) -> None:
 
     st.session_state.pop(RESULT, None)
     try:
-        result = ingest.import_bytes(connection(), data, name, progress=report)
+        result = call(ingest.import_bytes, data, name, progress=report)
     except ingest.FileUnreadable as exc:
         bar.empty()
         _unreadable(name, exc)
@@ -152,7 +153,7 @@ def _export() -> None:
         version = db.data_version(connection())
         if st.button(t("imp_prepare_export"), key="imp_prepare_export", icon=":material/database:"):
             with st.spinner(t("imp_preparing")):
-                st.session_state[EXPORT] = (version, preview.export_contacts_csv(connection()))
+                st.session_state[EXPORT] = (version, call(preview.export_contacts_csv))
         prepared = st.session_state.get(EXPORT)
         if prepared and prepared[0] != version:
             # The data changed since: that file would be out of date.

@@ -13,7 +13,7 @@ from kpi import fields as F
 from kpi.i18n import field_label, reason_text
 from kpi.markdown import escape_markdown
 from views.common import (
-    connection,
+    call,
     data_changed,
     date_format,
     fmt_date,
@@ -118,7 +118,7 @@ def flash(kind: str, message: str, toast: bool = False) -> None:
 
 def save_new(rep: str | None) -> None:
     values = {"rep": rep, **form_values(NEW)}
-    result = contacts.save_contact(connection(), values)
+    result = call(contacts.save_contact, values)
     if not result.ok:
         st.session_state[ERRORS] = result.errors
         return
@@ -145,7 +145,7 @@ def save_edit(row: dict[str, object], rep: str) -> None:
     values["commitment_status"] = (
         st.session_state.get(prefix + "commitment_status") if level else None
     )
-    result = contacts.update_contact(connection(), contact_id, values, rep_key=rep)
+    result = call(contacts.update_contact, contact_id, values, rep_key=rep)
     if not result.ok:
         st.session_state[EDIT_ERRORS] = (contact_id, result.errors)
         return
@@ -161,7 +161,7 @@ def save_edit(row: dict[str, object], rep: str) -> None:
 
 def delete(contact_id: int, account: str, rep: str) -> None:
     st.session_state.pop(CONFIRM_DELETE, None)
-    if contacts.delete_contact(connection(), contact_id, rep_key=rep):
+    if call(contacts.delete_contact, contact_id, rep_key=rep):
         data_changed()
         clear(edit_prefix(contact_id))
         st.session_state.pop("log_edit_pick", None)
@@ -173,7 +173,7 @@ def delete(contact_id: int, account: str, rep: str) -> None:
 
 
 def mark(contact_id: int, status: str, account: str, rep: str) -> None:
-    already = contacts.set_commitment_status(connection(), contact_id, status, rep_key=rep)
+    already = call(contacts.set_commitment_status, contact_id, status, rep_key=rep)
     data_changed()
     if already is None:
         flash(
@@ -383,8 +383,9 @@ def error_summary(errors: dict[str, list[str]]) -> None:
 def pick_rep() -> tuple[str | None, str | None]:
     """Who logs (the rep as saved, and their key): a rep is themself; the director picks one."""
     who = viewer()
-    if who.role == "rep":
-        return who.rep_key, who.rep_key
+    if who.signed_in or who.role == "rep":
+        # Signed in, a contact always carries the person who logs it (kpi.access enforces it).
+        return who.email or who.rep_key, who.rep_key
     reps = query(metrics.reps)
     names = dict(zip(reps["rep_key"], reps["rep_name"], strict=True))
     rep = st.selectbox(
@@ -542,7 +543,7 @@ if errors:
     error_summary(errors)
 with st.columns([2, 3])[0]:
     rep, rep_key = pick_rep()
-if viewer().role == "rep":
+if viewer().signed_in or viewer().role == "rep":
     st.caption(t("log_as", name=escape_markdown(viewer().name or rep_key or "", inline=True)))
 field_errors("rep", errors)
 

@@ -6,9 +6,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "nl": "Commitment naast activiteit: zie wie relaties bouwt en wie vinkjes zet.",
     },
     "dash_caption_rep": {
-        "en": "Your own numbers: commitment next to activity.",
-        "nl": "Je eigen cijfers: commitment naast activiteit.",
+        "en": "Your team's numbers and your own: commitment next to activity. Per-rep views "
+        "show only you.",
+        "nl": "De cijfers van je team en je eigen cijfers: commitment naast activiteit. "
+        "Overzichten per accountmanager tonen alleen jou.",
     },
+    "dash_scope": {"en": "Show", "nl": "Toon"},
+    "dash_scope_team": {"en": "My team", "nl": "Mijn team"},
+    "dash_scope_me": {"en": "Only me", "nl": "Alleen ik"},
     # Filters.
     "dash_window": {"en": "Period", "nl": "Periode"},
     "dash_window_week": {"en": "This week", "nl": "Deze week"},

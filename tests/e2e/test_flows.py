@@ -247,7 +247,9 @@ def test_presenter_mode_hides_names(demo, page):
 
     open_page(page, server, "")
     act_as(page, "Trainer")
-    navigate(page, "Training")
+    # The training page is the trainer's only page: it opens at once, without a menu.
+    page.locator("h1", has_text="Training").first.wait_for()
+    assert page.locator('[data-testid="stSidebarNav"]').count() == 0
     # A trainer may be sharing a screen: names are hidden from the start.
     assert page.locator(".st-key-train_hide_names input").is_checked()
     assert real_names_in(visible_text(page), facts) == []

@@ -61,6 +61,8 @@ def open_page(
 ) -> AppTest:
     """Run app.py as `role` (and rep key), then switch to pages/<page>.py and run it."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    # Hermetic: no [auth] (demo mode), whatever secrets file the developer has.
+    at.secrets = {}
     if lang:
         at.query_params["lang"] = lang
     at.session_state["act_as"] = role
@@ -69,4 +71,37 @@ def open_page(
     at.run()
     assert not at.exception, at.exception
     at.switch_page(f"views/{page}.py").run()
+    return at
+
+
+# What app.py needs to see to switch sign-in on. AppTest hands these to the script as st.secrets;
+# Streamlit's own login code never runs in AppTest (tests/e2e/test_signin.py signs in for real).
+AUTH_SECRETS = {
+    "auth": {
+        "redirect_uri": "http://localhost:8501/oauth2callback",
+        "cookie_secret": "test",
+        "client_id": "test",
+        "client_secret": "test",
+        "server_metadata_url": "http://localhost:9/.well-known/openid-configuration",
+    }
+}
+
+
+def open_as(
+    email: str | None, *, page: str | None = None, lang: str | None = None, **claims: object
+) -> AppTest:
+    """Run app.py with sign-in on, as `email` (None: signed out), then switch to views/<page>.py."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.secrets = AUTH_SECRETS
+    if lang:
+        at.query_params["lang"] = lang
+    at.user = (
+        {"is_logged_in": True, "email": email, "sub": email, **claims}
+        if email is not None
+        else {"is_logged_in": False}
+    )
+    at.run()
+    assert not at.exception, at.exception
+    if page:
+        at.switch_page(f"views/{page}.py").run()
     return at
