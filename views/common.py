@@ -200,14 +200,11 @@ def _signed_in_viewer() -> Viewer:
             on_click=st.login,
         )
         st.stop()
-    # Entra ID may leave out "email" for accounts without a mailbox; its user name is the
-    # address people sign in with.
-    email = st.user.get("email") or st.user.get("preferred_username")
-    who = access.viewer_for_email(connection(), email) if email else None
-    st.sidebar.button(
-        t("auth_sign_out"), key="logout", icon=":material/logout:", on_click=st.logout
-    )
+    email = signed_in_email(st.user)
+    # Cached per data version: every roster change bumps it, so a removal counts at once.
+    who = _read(access.viewer_for_email, (email,), {}) if email else None
     if who is None:
+        _sign_out_button()
         if email:
             shown = escape_markdown(email, inline=True)
             st.warning(t("auth_not_on_roster", email=shown), icon=":material/person_off:")
@@ -215,7 +212,23 @@ def _signed_in_viewer() -> Viewer:
             st.warning(t("auth_no_email"), icon=":material/person_off:")
         st.stop()
     st.sidebar.caption(t("auth_signed_in_as", name=who.label, role=t(f"role_{who.role}")))
+    _sign_out_button()
     return who
+
+
+def signed_in_email(user: Any) -> str | None:
+    """The address to look up on the roster. Entra ID may leave out "email" for accounts
+    without a mailbox; its user name (UPN) is then the address people sign in with. An address
+    the provider says it has not verified is not trusted."""
+    if user.get("email_verified") is False:
+        return None
+    return user.get("email") or user.get("preferred_username")
+
+
+def _sign_out_button() -> None:
+    st.sidebar.button(
+        t("auth_sign_out"), key="logout", icon=":material/logout:", on_click=st.logout
+    )
 
 
 def _demo_viewer() -> Viewer:

@@ -81,7 +81,9 @@ def people_table(people: pd.DataFrame) -> None:
     if people.empty:
         st.info(t("ros_empty"), icon=":material/group_add:")
         return
-    shown = people.assign(role=people["role"].map(role_label))
+    shown = people.assign(
+        role=people["role"].map(role_label), team=people["team"].fillna(t("no_value"))
+    )
     st.dataframe(
         shown,
         hide_index=True,
@@ -182,7 +184,13 @@ def change_log() -> None:
     if log.empty:
         st.caption(t("ros_log_empty"))
         return
-    shown = log.assign(action=log["action"].map(lambda a: t(f"ros_action_{a}")))
+    dash = t("no_value")
+    shown = log.assign(
+        action=log["action"].map(lambda a: t(f"ros_action_{a}")),
+        email=log["email"].fillna(dash),
+        before_value=log["before_value"].fillna(dash),
+        after_value=log["after_value"].fillna(dash),
+    )
     st.dataframe(
         shown,
         hide_index=True,

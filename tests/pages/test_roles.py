@@ -157,3 +157,27 @@ def test_demo_mode_without_auth_still_has_the_banner_and_role_picker(team_db):
     at = open_page("dashboard")
     assert "Demo mode" in at.sidebar.info[0].value
     assert at.sidebar.selectbox(key="act_as").value == "director"
+
+
+def test_an_address_the_provider_has_not_verified_is_not_trusted(team_db):
+    at = open_as("dir@x.nl", email_verified=False)
+    assert not at.metric and not at.dataframe
+    assert "did not tell Commitboard your e-mail address" in at.warning[0].value
+
+
+def test_without_an_email_claim_the_entra_user_name_is_used(team_db):
+    at = open_as(None)
+    at.user = {"is_logged_in": True, "preferred_username": "Anna@x.nl", "sub": "s1"}
+    at.run()
+    assert "Signed in as Anna de Vries (Rep)" in at.sidebar.caption[0].value
+
+
+def test_a_person_removed_from_the_roster_loses_access_on_the_next_run(team_db):
+    at = open_as("bram@x.nl")
+    assert at.metric
+    con = db.connect(team_db)
+    roster.remove_person(con, "bram@x.nl", by="test")
+    con.close()
+    at.run()
+    assert not at.metric
+    assert "not on the team roster" in at.warning[0].value

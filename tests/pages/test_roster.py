@@ -31,7 +31,7 @@ def test_the_admin_sees_everyone_and_the_log(team_db):
     assert not at.exception
     assert at.title[0].value == "Team roster"
     assert len(people(at)) == 5
-    assert log_rows(at)[0] == ["test", "roster replaced", ""]
+    assert log_rows(at)[0] == ["test", "roster replaced", "–"]
 
 
 def test_adding_a_person_shows_them_and_logs_who_did_it(team_db):
