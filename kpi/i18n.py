@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 
 LANGS: tuple[str, ...] = ("nl", "en")
 DEFAULT_LANG = "nl"
@@ -104,6 +105,41 @@ def reason_text(reason: str, lang: str = DEFAULT_LANG) -> str:
     if template is None:
         return reason
     return template.format(field=field_label(arg, lang) if arg else "")
+
+
+# Why a whole file cannot be read (kpi.ingest.FileUnreadable): the engine words it in English for
+# the command line; the import page shows it in Dutch through these patterns. A message without a
+# pattern is shown as it is, so a new reason is never hidden.
+UNREADABLE_NL: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), template)
+    for pattern, template in (
+        (r"^not a contact log: missing column\(s\) (.+)$", r"geen contactlog: kolom(men) \1 ontbreken"),
+        (r"^column (\S+) appears twice \(as (.+) and (.+)\)$", r"kolom \1 komt twee keer voor (als \2 en \3)"),
+        (r"^binary data \(NUL bytes, first on line (\d+)\): not a CSV or XLSX contact log$",
+         r"binaire gegevens (NUL-tekens, eerst op regel \1): geen CSV- of XLSX-contactlog"),
+        (r"^cannot decode the file: save it as UTF-8 or Windows-1252 CSV$",
+         "de tekens in het bestand zijn niet te lezen: sla het op als CSV in UTF-8 of Windows-1252"),
+        (r"^empty file: no header line$", "leeg bestand: geen kopregel"),
+        (r"^empty sheet: no header row$", "leeg werkblad: geen kopregel"),
+        (r"^no such file$", "bestand bestaat niet"),
+        (r"^is a folder, not a file$", "is een map, geen bestand"),
+        (r"^cannot open: (.+)$", r"kan niet worden geopend: \1"),
+        (r"^old Excel \.xls format: save the sheet as \.xlsx or CSV$",
+         "oud Excel-formaat .xls: sla het werkblad op als .xlsx of CSV"),
+        (r"^not a readable \.xlsx file(.*)$", r"geen leesbaar .xlsx-bestand\1"),
+        (r"^unsupported file type (\S+): use \.csv or \.xlsx$",
+         r"bestandstype \1 wordt niet ondersteund: gebruik .csv of .xlsx"),
+    )
+)  # fmt: skip
+
+
+def unreadable_text(message: str, lang: str = DEFAULT_LANG) -> str:
+    """Why a file cannot be read, in the user's language."""
+    if lang == "nl":
+        for pattern, template in UNREADABLE_NL:
+            if pattern.match(message):
+                return pattern.sub(template, message)
+    return message
 
 
 def fmt_number(value: float | int | None, lang: str = DEFAULT_LANG, decimals: int = 0) -> str:
