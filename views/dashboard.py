@@ -426,27 +426,50 @@ def render() -> None:
             t("dash_group_activity"), ":material/call:", metrics.ACTIVITY_KEYS, per_row=3, **kpis
         )
 
-    team, trends, per_rep_tab, relations = st.tabs(
-        [
-            f":material/groups: {t('dash_tab_team')}",
-            f":material/show_chart: {t('dash_tab_trends')}",
-            f":material/table_chart: {t('dash_tab_reps')}",
-            f":material/diversity_3: {t('dash_tab_relationships')}",
-        ],
-        key="dash_tabs",
-    )
-    with team:
-        team_tab(per_rep, query(metrics.ladder, window, filters))
-    with trends:
-        trends_tab(weekly)
-    with per_rep_tab:
-        reps_tab(per_rep)
-    with relations:
-        relationships_tab(
-            query(metrics.momentum, window, filters, limit=LIST_ROWS),
-            query(metrics.overdue, filters, today=today, limit=LIST_ROWS),
-            query(metrics.account_levels, window, filters),
+    # Only the open tab is drawn (on_change="rerun" makes .open tell which): the first paint
+    # sends the team charts, not all ten charts and tables; a tab switch reruns on cached data.
+    tabs = {
+        name: f"{icon} {t(f'dash_tab_{name}')}"
+        for name, icon in (
+            ("team", ":material/groups:"),
+            ("trends", ":material/show_chart:"),
+            ("reps", ":material/table_chart:"),
+            ("relationships", ":material/diversity_3:"),
         )
+    }
+    keep_open_tab(tabs)
+    team, trends, per_rep_tab, relations = st.tabs(
+        list(tabs.values()), key="dash_tabs", on_change="rerun"
+    )
+    if team.open:
+        with team:
+            team_tab(per_rep, query(metrics.ladder, window, filters))
+    if trends.open:
+        with trends:
+            trends_tab(weekly)
+    if per_rep_tab.open:
+        with per_rep_tab:
+            reps_tab(per_rep)
+    if relations.open:
+        with relations:
+            relationships_tab(
+                query(metrics.momentum, window, filters, limit=LIST_ROWS),
+                query(metrics.overdue, filters, today=today, limit=LIST_ROWS),
+                query(metrics.account_levels, window, filters),
+            )
+
+
+def keep_open_tab(tabs: dict[str, str]) -> None:
+    """The tabs remember the open one by its label; after a language switch that label is in the
+    other language, so it is put in this one (else the first tab would open)."""
+    chosen = st.session_state.get("dash_tabs")
+    if chosen is None or chosen in tabs.values():
+        return
+    for name in tabs:
+        if any(chosen.endswith(" " + i18n.t(f"dash_tab_{name}", code)) for code in i18n.LANGS):
+            st.session_state["dash_tabs"] = tabs[name]
+            return
+    del st.session_state["dash_tabs"]
 
 
 render()

@@ -105,3 +105,15 @@ def open_as(
     if page:
         at.switch_page(f"views/{page}.py").run()
     return at
+
+
+DASH_TABS = {"team": ":material/groups:", "trends": ":material/show_chart:",
+             "reps": ":material/table_chart:", "relationships": ":material/diversity_3:"}  # fmt: skip
+
+
+def open_tab(at: AppTest, name: str, lang: str = "en") -> AppTest:
+    """Open one of the dashboard's tabs (only the open tab is drawn) and run again."""
+    from kpi import i18n
+
+    at.session_state["dash_tabs"] = f"{DASH_TABS[name]} {i18n.t(f'dash_tab_{name}', lang)}"
+    return at.run()

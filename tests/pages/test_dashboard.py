@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from tests.pages.conftest import open_page
+from tests.pages.conftest import open_page, open_tab
 
 D = dt.date
 # The whole of tests/data/kpi_small.csv (contacts from 2026-01-05 to 2026-05-02).
@@ -53,8 +53,13 @@ def test_demo_data_shows_both_groups_charts_and_tables(app_db):
     assert {"Contacts", "Calls", "Quotes", "Revenue", "Advance rate", "Quick quotes"} <= set(shown)
     assert all(value != "–" for key, value in shown.items() if key != "Follow-through")
     assert at.selectbox(key="dash_window").value == "quarter"  # demo data runs up to today
-    assert len(at.get("vega_lite_chart")) >= 5
-    assert len(at.dataframe) >= 2  # the per-rep table and at least one relationship view
+    # Only the open tab is drawn: the team tab's three charts first, then each tab on a click.
+    assert len(at.get("vega_lite_chart")) == 3
+    assert not at.dataframe
+    assert len(open_tab(at, "trends").get("vega_lite_chart")) == 2
+    assert len(open_tab(at, "reps").dataframe) == 1  # the per-rep table
+    relations = open_tab(at, "relationships")
+    assert len(relations.dataframe) >= 1 and len(relations.get("vega_lite_chart")) == 1
 
 
 def test_small_data_shows_the_hand_computed_values(small_db):
@@ -139,7 +144,7 @@ def test_rep_and_team_filters(small_db):
 
 
 def test_per_rep_table_has_a_row_per_rep_with_all_kpis(small_db):
-    at = open_page("dashboard")
+    at = open_tab(open_page("dashboard"), "reps")
     table = at.dataframe[0].value
     assert len(table) == 3
     assert list(table["rep_name"])[:2] == ["Anna de Vries", "Bram Jansen"]
@@ -166,7 +171,7 @@ def test_per_rep_table_has_a_row_per_rep_with_all_kpis(small_db):
 def test_relationship_views(small_db):
     # In May only Gamma climbs (nothing before, level 4 now); C08's commitment has no due date.
     at = custom_window(open_page("dashboard"), D(2026, 5, 1), D(2026, 5, 31))
-    momentum = at.dataframe[1].value
+    momentum = open_tab(at, "relationships").dataframe[0].value
     assert list(momentum["account"]) == ["Gamma"]
     assert list(momentum["level_in_window"]) == ["4 · Joint plan"]
     assert "No open commitment is past its due date." in texts(at)
@@ -203,4 +208,14 @@ def test_a_rep_sees_only_their_own_numbers(small_db, lang, monkeypatch):
     assert not at.multiselect  # no picking colleagues
     contacts = "Contacts" if lang == "en" else "Contactmomenten"
     assert metrics_shown(at)[contacts] == "2"
+    at = open_tab(at, "reps", lang)
     assert list(at.dataframe[0].value["rep_name"]) == ["Bram Jansen"]
+
+
+def test_the_open_tab_stays_open_when_the_language_changes(small_db):
+    at = open_tab(open_page("dashboard"), "reps")
+    assert len(at.dataframe) == 1
+    at.segmented_control(key="lang_switch").set_value("nl").run()
+    assert not at.exception
+    assert at.session_state["dash_tabs"].endswith("Per accountmanager")
+    assert len(at.dataframe) == 1  # still the per-rep table, now in Dutch

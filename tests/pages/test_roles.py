@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from kpi import db, roster
-from tests.pages.conftest import open_as, open_page
+from tests.pages.conftest import open_as, open_page, open_tab
 
 TEAM = [
     ("anna@x.nl", "Anna de Vries", "Team Noord", "rep"),
@@ -76,7 +76,7 @@ def test_the_director_sees_everyone(team_db):
     assert title(at) == "Dashboard"
     assert metrics_shown(at)["Contacts"] == "8"
     assert "Signed in as Dirk Directeur (Commercial director)" in at.sidebar.caption[0].value
-    assert len(at.dataframe[0].value) == 3  # the per-rep table: Anna, Bram, Cees
+    assert len(open_tab(at, "reps").dataframe[0].value) == 3  # per rep: Anna, Bram, Cees
     at.switch_page("views/reflection.py").run()
     assert at.selectbox(key="refl_rep")  # may pick any rep
 
@@ -84,7 +84,7 @@ def test_the_director_sees_everyone(team_db):
 def test_a_rep_sees_team_totals_and_only_their_own_rows(team_db):
     at = open_as("anna@x.nl")
     assert metrics_shown(at)["Contacts"] == "6"  # Team Noord: Anna 4 + Bram 2
-    assert list(at.dataframe[0].value["rep_name"]) == ["Anna de Vries"]
+    assert list(open_tab(at, "reps").dataframe[0].value["rep_name"]) == ["Anna de Vries"]
     assert not at.multiselect  # no picking colleagues
     at.segmented_control(key="dash_scope").set_value("me").run()
     assert metrics_shown(at)["Contacts"] == "4"
