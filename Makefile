@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 DB     ?= data/commitboard.duckdb
 PORT   ?= 8501
 
-.PHONY: run test lint format browser demo bench clean
+.PHONY: run test lint format browser demo bench fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,10 @@ demo: $(VENV)/.app-installed
 
 bench: $(VENV)/.dev-installed browser
 	$(BIN)/python bench/run_all.py
+
+## fuzz: the long fuzz run of the importer (FUZZ_SECONDS=600, FUZZ_SEED=...); see bench/RELIABILITY.md
+fuzz: $(VENV)/.dev-installed
+	$(BIN)/python -m tests.reliability.fuzz_import --seconds $(or $(FUZZ_SECONDS),600) $(if $(FUZZ_SEED),--seed $(FUZZ_SEED))
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

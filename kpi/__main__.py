@@ -1,4 +1,4 @@
-"""The command line: python -m kpi import|summary|rejects|roster|demo."""
+"""The command line: python -m kpi import|summary|rejects|roster|demo|backup|restore."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import duckdb
 
-from kpi import db, i18n, ingest, metrics, settings
+from kpi import backup, db, i18n, ingest, metrics, settings
 from kpi.roster import RosterError, load_roster
 
 EXIT_OK, EXIT_ERROR, EXIT_UNREADABLE = 0, 1, 2
@@ -74,6 +74,20 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--if-empty", action="store_true", help="only when the database has no contacts")
+
+    p = add("backup", "copy the database to DEST, also while the app runs (it makes the copy)")
+    p.add_argument("dest", metavar="DEST", help="a new file, or a folder for a dated file in it")
+    p.add_argument("--force", action="store_true", help="replace DEST if it exists")
+    p.add_argument(
+        "--wait",
+        type=float,
+        default=backup.ANSWER_SECONDS,
+        metavar="SECONDS",
+        help="how long a running app may take to answer (default: %(default)g)",
+    )
+
+    p = add("restore", "replace the database with a backup; stop the app first")
+    p.add_argument("source", metavar="SRC", help="a backup made by `backup`")
     return parser
 
 
@@ -204,6 +218,25 @@ def cmd_demo(con: duckdb.DuckDBPyConnection, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    made = backup.backup(db.db_path(args.db), args.dest, force=args.force, wait=args.wait)
+    by = f", made by the running app (PID {made.made_by_pid})" if made.made_by_pid else ""
+    print(f"backup written: {made.path} ({made.contacts} contacts{by})")
+    return EXIT_OK
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    made = backup.restore(args.source, db.db_path(args.db))
+    kept = backup.before_restore_path(made.path)
+    print(f"restored {made.contacts} contacts from {args.source} into {made.path}")
+    if kept.exists():
+        print(f"the database it replaced is kept as {kept}")
+    return EXIT_OK
+
+
+# These open the database themselves: it may be held by the app.
+FILE_COMMANDS = {"backup": cmd_backup, "restore": cmd_restore}
+
 COMMANDS = {
     "import": cmd_import,
     "summary": cmd_summary,
@@ -215,6 +248,8 @@ COMMANDS = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command in FILE_COMMANDS:
+        return _run_file_command(args)
     try:
         con = db.connect(args.db)
     except db.StoreError as exc:
@@ -231,6 +266,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     finally:
         con.close()
+
+
+def _run_file_command(args: argparse.Namespace) -> int:
+    try:
+        return FILE_COMMANDS[args.command](args)
+    except backup.BackupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except (duckdb.Error, OSError, ValueError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        print(f"error: {first}", file=sys.stderr)
+        return EXIT_ERROR
 
 
 if __name__ == "__main__":

@@ -13,6 +13,9 @@ _MD_LINE_START = re.compile(r"^([-+=>]|\d+(?=[.)]))", re.MULTILINE)
 _ST_SHORTCODE = re.compile(r":(?=\S)")
 # The same joiner keeps "www.x.nl" and "anna@x.nl" from becoming links (GFM autolinks).
 _AUTOLINK = re.compile(r"(?<=\bwww)(?=\.)|(?=@)", re.IGNORECASE)
+# Streamlit turns "--" into a dash, "->" and "<-" into arrows, "<=" and ">=" into signs, after
+# Markdown has read the text, so a backslash does not stop it; a joiner between the two does.
+_ST_TYPOGRAPHY = re.compile(r"(?<=-)(?=-|\\>)|(?<=[<>])(?=[-=])")
 WORD_JOINER = "\u2060"
 
 
@@ -30,5 +33,6 @@ def escape_markdown(text: object, *, streamlit: bool = True, inline: bool = Fals
     if streamlit:
         escaped = _ST_SHORTCODE.sub(":" + WORD_JOINER, escaped)
         escaped = _AUTOLINK.sub(WORD_JOINER, escaped)
+        escaped = _ST_TYPOGRAPHY.sub(WORD_JOINER, escaped)
     # Two trailing spaces make a hard line break; an empty line stays a paragraph break.
     return "  \n".join(escaped.split("\n"))

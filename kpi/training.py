@@ -298,12 +298,25 @@ def _letters(number: int) -> str:
     return out
 
 
+# No real name is longer: a longer "name" (pasted text) is matched as a plain alternative, since
+# the trie below recurses once per letter. Only names of at most NAME_WORDS words are also hidden
+# by their tails ("de Vries"): for a long text that would be quadratic in its length.
+TRIE_CHARS = 200
+NAME_WORDS = 6
+
+
+def _spaced(word: str) -> str:
+    return r"\s+".join(re.escape(part) for part in word.split(" "))
+
+
 def _trie_regex(words: Iterable[str]) -> str:
     """One regex for many words, shaped as a trie: with thousands of names a plain a|b|c tries
     every name at every position; this tries one letter at a time. Optional tails are greedy, so
     "Bakker Logistiek B.V." wins over "Bakker"; a space matches any run of white space."""
+    words = list(words)
+    longest_first = sorted((w for w in words if len(w) > TRIE_CHARS), key=len, reverse=True)
     trie: dict[str, dict] = {}
-    for word in words:
+    for word in (w for w in words if len(w) <= TRIE_CHARS):
         node = trie
         for ch in word:
             node = node.setdefault(ch, {})
@@ -320,7 +333,10 @@ def _trie_regex(words: Iterable[str]) -> str:
         body = "(?:" + "|".join(branches) + ")" if len(branches) > 1 or "" in node else branches[0]
         return body + "?" if "" in node else body
 
-    return build(trie) if trie else "(?!)"
+    pattern = build(trie) if trie else "(?!)"
+    if longest_first:
+        pattern = "(?:" + "|".join([*map(_spaced, longest_first), pattern]) + ")"
+    return pattern
 
 
 class Anonymiser:
@@ -370,8 +386,9 @@ class Anonymiser:
             self._remember(key, "person", number)
             words = key.split()
             # "Hans de Vries" is also written "de Vries", "Vries" or "Hans".
-            for i in range(1, len(words)):
-                self._remember(" ".join(words[i:]), "person", number)
+            if len(words) <= NAME_WORDS:
+                for i in range(1, len(words)):
+                    self._remember(" ".join(words[i:]), "person", number)
             for word in words:
                 if word not in PARTICLES and len(word) > 1:
                     self._remember(word, "person", number)

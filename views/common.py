@@ -9,7 +9,7 @@ from typing import Any
 import duckdb
 import streamlit as st
 
-from kpi import access, db, i18n, metrics, settings
+from kpi import access, backup, db, i18n, metrics, settings
 from kpi.access import PAGES_BY_ROLE, AccessDenied, Viewer
 from kpi.markdown import escape_markdown
 
@@ -26,7 +26,10 @@ NOBODY = Viewer(role="nobody")
 
 @st.cache_resource(show_spinner=False)
 def _connection(path: str) -> duckdb.DuckDBPyConnection:
-    return db.connect(path)
+    con = db.connect(path)
+    # `python -m kpi backup` cannot open the file while this process holds it, so it asks us.
+    backup.serve_requests(con, path)
+    return con
 
 
 def start_run() -> None:

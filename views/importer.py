@@ -8,7 +8,8 @@ from pathlib import Path
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
-from kpi import db, ingest, preview
+from kpi import db, i18n, ingest, preview
+from kpi.markdown import escape_markdown
 from views.common import (
     call,
     connection,
@@ -24,7 +25,10 @@ EXPORT = "imp_export_data"  # (data version, CSV bytes) of the prepared contact 
 
 
 def _unreadable(name: str, exc: ingest.FileUnreadable) -> None:
-    st.error(t("imp_unreadable", name=name, reason=str(exc)), icon=":material/error:")
+    # The file's own words (its name, its headers in the reason) are shown as text.
+    reason = i18n.unreadable_text(str(exc), lang())
+    name, reason = escape_markdown(name, inline=True), escape_markdown(reason, inline=True)
+    st.error(t("imp_unreadable", name=name, reason=reason), icon=":material/error:")
 
 
 def _upload(uploaded: UploadedFile) -> None:
@@ -38,7 +42,8 @@ def _upload(uploaded: UploadedFile) -> None:
     ready = True
     with st.container(border=True, key="imp_preview_box"):
         st.subheader(t("imp_preview"))
-        st.caption(t("imp_preview_caption", rows=len(head), name=uploaded.name))
+        shown = escape_markdown(uploaded.name, inline=True)
+        st.caption(t("imp_preview_caption", rows=len(head), name=shown))
         st.dataframe(head, hide_index=True, key="imp_preview")
         try:
             columns = preview.check_columns(head.attrs["headers"])
@@ -47,13 +52,16 @@ def _upload(uploaded: UploadedFile) -> None:
             ready = False
         else:
             names = [
-                name if header.casefold() == name else f"{header} → {name}"
+                name
+                if header.casefold() == name
+                else f"{escape_markdown(header, inline=True)} → {name}"
                 for header, name in columns.recognised.items()
             ]
             st.caption(t("imp_recognised", cols=", ".join(names)))
             if columns.ignored:
                 st.warning(
-                    t("imp_ignored", cols=", ".join(columns.ignored)), icon=":material/info:"
+                    t("imp_ignored", cols=escape_markdown(", ".join(columns.ignored), inline=True)),
+                    icon=":material/info:",
                 )
     if st.button(
         t("imp_go"), key="imp_go", type="primary", icon=":material/upload:", disabled=not ready
@@ -86,9 +94,10 @@ def _metric(key: str, value: int) -> None:
 def _result(result: ingest.FileResult) -> None:
     """What the last import did: the numbers, the ignored columns, the rejected rows."""
     with st.container(border=True, key="imp_result"):
-        st.subheader(t("imp_result_title", name=result.name))
+        name = escape_markdown(result.name, inline=True)
+        st.subheader(t("imp_result_title", name=name))
         if result.skipped:
-            st.info(t("imp_skipped", name=result.name), icon=":material/content_copy:")
+            st.info(t("imp_skipped", name=name), icon=":material/content_copy:")
             return
         summary = t(
             "imp_summary",
@@ -107,7 +116,8 @@ def _result(result: ingest.FileResult) -> None:
             _metric("updated", result.updated)
             _metric("rejected", result.rejected)
         if result.ignored_columns:
-            st.caption(t("imp_ignored", cols=", ".join(result.ignored_columns)))
+            ignored = escape_markdown(", ".join(result.ignored_columns), inline=True)
+            st.caption(t("imp_ignored", cols=ignored))
         if result.rejected and result.file_id is not None:
             _rejects(result)
 
