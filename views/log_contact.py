@@ -173,7 +173,12 @@ def delete(contact_id: int, account: str, rep: str) -> None:
 
 
 def mark(contact_id: int, status: str, account: str, rep: str) -> None:
-    already = call(contacts.set_commitment_status, contact_id, status, rep_key=rep)
+    try:
+        already = call(contacts.set_commitment_status, contact_id, status, rep_key=rep)
+    except contacts.ConflictError:
+        # Someone else kept changing this contact through every retry: say so, change nothing.
+        flash("warning", t("log_conflict", account=escape_markdown(account, inline=True)))
+        return
     data_changed()
     if already is None:
         flash(

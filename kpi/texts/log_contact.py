@@ -130,6 +130,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Someone else already marked this commitment: {status}. Nothing was changed.",
         "nl": "Iemand anders heeft dit commitment al gemarkeerd: {status}. Er is niets gewijzigd.",
     },
+    "log_conflict": {
+        "en": "{account} was being changed by someone else at the same moment, so nothing was "
+        "marked. Look at the commitment again and mark it once more.",
+        "nl": "{account} werd op hetzelfde moment door iemand anders gewijzigd, dus er is niets "
+        "gemarkeerd. Bekijk het commitment opnieuw en markeer het nog een keer.",
+    },
     "log_gone": {
         "en": "This contact no longer exists; someone else deleted it.",
         "nl": "Dit contactmoment bestaat niet meer; iemand anders heeft het verwijderd.",

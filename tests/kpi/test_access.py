@@ -249,15 +249,15 @@ def test_only_leaders_import_and_only_admins_manage_the_roster(team):
     assert len(access.call(team, signed_in(team, "admin@x.nl"), roster.roster_frame)) == 5
 
 
-def _called_from_views() -> set[str]:
-    """Every `module.function` the page scripts pass to query() or call()."""
+def _called_from_views(names_of_calls: tuple[str, ...] = ("query", "call")) -> set[str]:
+    """Every `module.function` the page scripts pass to query() or call() (or other helpers)."""
     names = set()
     for path in (ROOT / "views").glob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
             if (
                 isinstance(node, ast.Call)
                 and isinstance(node.func, ast.Name)
-                and node.func.id in ("query", "call", "_read")
+                and node.func.id in names_of_calls
                 and node.args
                 and isinstance(node.args[0], ast.Attribute)
             ):
@@ -271,6 +271,12 @@ def test_every_kpi_call_a_page_makes_has_a_rule():
     called = _called_from_views()
     assert len(called) > 20
     assert called - ruled == set()
+
+
+def test_only_identity_lookups_skip_the_rules():
+    """views/common.py reads two things unchecked, before a viewer exists: who signed in, and in
+    demo mode the list of reps to act as."""
+    assert _called_from_views(("_read",)) == {"access.viewer_for_email", "metrics.reps"}
 
 
 def test_pages_never_hand_the_connection_to_kpi_themselves():

@@ -194,6 +194,25 @@ def test_someone_else_marked_it_first(small_db):
     ]
 
 
+def test_a_conflict_that_outlasts_the_retries_is_reported_not_dropped(small_db):
+    at = open_page("log_contact")
+    other = db.connect(small_db).cursor()  # another session, mid-change on the same contact
+    other.execute("begin transaction")
+    other.execute("update contacts set notes = 'busy' where id = 6")
+    try:
+        at.button(key="kept_6").click().run()
+    finally:
+        other.execute("rollback")
+    assert not at.exception
+    assert "someone else at the same moment" in texts(at.warning)[0]
+    con = db.connect(small_db)
+    assert (
+        con.execute("select commitment_status from contacts where id = 6").fetchone()[0] == "open"
+    )
+    con.close()
+    assert "Vervolgafspraak 1 april" in texts(at.text)  # still open, to mark again
+
+
 def test_rep_logs_as_themself_and_edits_and_deletes_own_contact(small_db):
     at = open_page("log_contact", role="rep", rep="bram@x.nl")
     assert not at.exception
