@@ -22,7 +22,7 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
 ## run: start the app (demo data is loaded when the database is empty)
 run: $(VENV)/.app-installed
 	$(BIN)/python -m kpi demo --db $(DB) --if-empty
-	COMMITBOARD_DB=$(DB) $(BIN)/streamlit run app.py --server.port $(PORT)
+	COMMITBOARD_DB=$(DB) $(BIN)/python scripts/serve.py --server.port $(PORT)
 
 ## test: install what tests need (a Chromium included), lint, run the whole suite
 test: $(VENV)/.dev-installed browser

@@ -62,10 +62,38 @@ def _config() -> alt.Config:
     return alt.Config(**theme())
 
 
-def _themed(chart: alt.TopLevelMixin, title: str) -> alt.TopLevelMixin:
-    themed = chart.properties(title=title)  # a copy: setting its config leaves `chart` alone
-    themed.config = _config()
-    return themed
+class _Checked:
+    """to_dict() without validating the spec against the Vega-Lite schema, unless asked to.
+
+    Streamlit calls to_dict() on every run of a page, and validation is most of its cost (tens
+    of milliseconds for the quadrant). Every spec this module builds is validated in the tests
+    instead (tests/kpi/test_chart_specs.py), so a page run need not do it again.
+    """
+
+    def to_dict(self, validate: bool = False, **kwargs: object) -> dict:
+        return super().to_dict(validate, **kwargs)
+
+
+class _CheckedChart(_Checked, alt.Chart):
+    pass
+
+
+class _CheckedLayerChart(_Checked, alt.LayerChart):
+    pass
+
+
+_CHECKED: dict[type, type] = {alt.Chart: _CheckedChart, alt.LayerChart: _CheckedLayerChart}
+
+
+def _themed(chart: alt.TopLevelMixin, title: str, height: int) -> alt.TopLevelMixin:
+    # Set in place on the chart just built: .properties() would deep-copy the whole chart
+    # (tens of thousands of objects for the quadrant) once per property.
+    chart.title = title
+    chart.height = height
+    chart.config = _config()
+    # The same chart as a _Checked one (Altair's own setattr would store it as a property).
+    object.__setattr__(chart, "__class__", _CHECKED[type(chart)])
+    return chart
 
 
 def _text(key: str, lang: str) -> str:
@@ -211,8 +239,7 @@ def rep_quadrant(frame: pd.DataFrame, lang: str) -> alt.LayerChart:
         vertical = rule.encode(x=alt.X("mid_x:Q"))
         horizontal = rule.encode(y=alt.Y("mid_y:Q"))
         layers = [shade, vertical, horizontal, *layers, ticking, building]
-    chart = alt.layer(*layers).properties(height=400)
-    return _themed(chart, _text("dash_chart_quadrant", lang))
+    return _themed(alt.layer(*layers), _text("dash_chart_quadrant", lang), height=400)
 
 
 def _weekly_bars_and_share(
@@ -257,7 +284,7 @@ def _weekly_bars_and_share(
             tooltip=tooltip,
         )
     )
-    return alt.layer(bars, line).resolve_scale(y="independent").properties(height=300)
+    return alt.layer(bars, line, resolve=alt.Resolve(scale=alt.ScaleResolveMap(y="independent")))
 
 
 def weekly_advance_calls(frame: pd.DataFrame, lang: str) -> alt.LayerChart:
@@ -286,7 +313,7 @@ def weekly_advance_calls(frame: pd.DataFrame, lang: str) -> alt.LayerChart:
             alt.Tooltip("advance_text:N", title=advance_title),
         ],
     )
-    return _themed(chart, _text("dash_chart_weekly", lang))
+    return _themed(chart, _text("dash_chart_weekly", lang), height=300)
 
 
 def ladder_chart(frame: pd.DataFrame, lang: str) -> alt.LayerChart:
@@ -332,8 +359,7 @@ def ladder_chart(frame: pd.DataFrame, lang: str) -> alt.LayerChart:
         .mark_text(align="left", dx=4, color=TEXT, fontSize=11)
         .encode(x=alt.X("contacts_count:Q"), y=y, text=alt.Text("label:N"))
     )
-    chart = alt.layer(bars, labels).properties(height=220)
-    return _themed(chart, _text("dash_chart_ladder", lang))
+    return _themed(alt.layer(bars, labels), _text("dash_chart_ladder", lang), height=220)
 
 
 def quick_quotes_trend(frame: pd.DataFrame, lang: str) -> alt.LayerChart:
@@ -362,7 +388,7 @@ def quick_quotes_trend(frame: pd.DataFrame, lang: str) -> alt.LayerChart:
             alt.Tooltip("share_text:N", title=share_title),
         ],
     )
-    return _themed(chart, _text("dash_chart_quick", lang))
+    return _themed(chart, _text("dash_chart_quick", lang), height=300)
 
 
 def follow_through_by_rep(frame: pd.DataFrame, lang: str) -> alt.LayerChart:
@@ -396,8 +422,8 @@ def follow_through_by_rep(frame: pd.DataFrame, lang: str) -> alt.LayerChart:
         .mark_text(align="left", dx=4, color=TEXT, fontSize=11)
         .encode(x=alt.X("follow_through:Q"), y=y, text=alt.Text("follow_text:N"))
     )
-    chart = alt.layer(bars, labels).properties(height=26 * max(len(data), 1) + 40)
-    return _themed(chart, _text("dash_chart_follow", lang))
+    chart = alt.layer(bars, labels)
+    return _themed(chart, _text("dash_chart_follow", lang), height=26 * max(len(data), 1) + 40)
 
 
 def month_label(month_start: object, lang: str) -> str:
@@ -450,7 +476,7 @@ def account_levels_heatmap(frame: pd.DataFrame, lang: str) -> alt.Chart:
                 alt.Tooltip("level_name:N", title=level_title),
             ],
         )
-        # The height covers title and month labels too (Streamlit fits the whole chart).
-        .properties(height=22 * max(data["account"].nunique(), 1) + 110)
     )
-    return _themed(chart, _text("dash_chart_accounts", lang))
+    # The height covers title and month labels too (Streamlit fits the whole chart).
+    height = 22 * max(data["account"].nunique(), 1) + 110
+    return _themed(chart, _text("dash_chart_accounts", lang), height=height)

@@ -11,6 +11,7 @@ import duckdb
 import pandas as pd
 
 from kpi import fields as F
+from kpi import rollups
 from kpi.db import bump_version, transaction
 from kpi.ingest import UPDATE_SET, validate, write_validated
 
@@ -100,7 +101,9 @@ def save_contact(
             return SaveResult(errors=errors)
 
         def write(c: duckdb.DuckDBPyConnection) -> SaveResult:
+            change = rollups.Change(c)
             _, _, new_id = write_validated(c, source="form", file_id=None)
+            change.done([new_id])
             bump_version(c)
             return SaveResult(id=new_id)
 
@@ -127,6 +130,7 @@ def update_contact(
             return SaveResult(errors=errors)
 
         def write(c: duckdb.DuckDBPyConnection) -> SaveResult:
+            change = rollups.Change(c, [contact])
             rows = c.execute(
                 f"""
                     update contacts set {UPDATE_SET}, rep_key = lower(trim(v.rep)),
@@ -139,6 +143,7 @@ def update_contact(
             ).fetchall()
             if not rows:
                 return SaveResult(errors={"": ["not_found"]})
+            change.done()
             bump_version(c)
             return SaveResult(id=contact)
 
@@ -155,12 +160,14 @@ def delete_contact(
     try:
 
         def write(c: duckdb.DuckDBPyConnection) -> bool:
+            change = rollups.Change(c, [contact])
             rows = c.execute(
                 "delete from contacts where id = $id and ($rep_key is null or rep_key = $rep_key)"
                 " returning id",
                 {"id": contact, "rep_key": rep_key},
             ).fetchall()
             if rows:
+                change.done()
                 bump_version(c)
             return bool(rows)
 
@@ -182,6 +189,7 @@ def set_commitment_status(
     try:
 
         def write(c: duckdb.DuckDBPyConnection) -> str | None:
+            change = rollups.Change(c, [contact])
             rows = c.execute(
                 """
                     update contacts set commitment_status = $status, updated_at = current_timestamp
@@ -192,6 +200,7 @@ def set_commitment_status(
                 {"id": contact, "status": status, "rep_key": rep_key},
             ).fetchall()
             if rows:
+                change.done()
                 bump_version(c)
                 return None
             now = c.execute(

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import Any
 
 import duckdb
 import pandas as pd
 
-from kpi.fields import ADVANCE_LEVEL, WHITESPACE
-
-QUICK_QUOTE_DAYS = 90
+from kpi import rollups
+from kpi.fields import ADVANCE_LEVEL, LEVELS, WHITESPACE
+from kpi.rollups import DAY_COUNTS, LEVEL_COLUMNS, QUICK_COUNTS, QUICK_FLAGS, QUICK_QUOTE_DAYS
 
 ACTIVITY_KEYS: tuple[str, ...] = ("contacts", "calls", "appointments", "quotes", "revenue")
 COMMITMENT_KEYS: tuple[str, ...] = (
@@ -97,22 +99,23 @@ rep_dim as (
 )
 """
 
-FILTERED_SQL = """
-c as (
-    select * from contacts
-    where ($start is null or contact_date >= $start)
+# The window and filters, on contacts and on the rollups alike (both have the two columns).
+WHERE_SQL = """
+    ($start is null or contact_date >= $start)
       and ($end is null or contact_date <= $end)
       and (len($reps) = 0 or list_contains($reps, rep_key))
       and ($team is null or rep_key in (
             select key from rep_dim where lower(trim(team)) = lower(trim($team))))
-)
+"""
+
+FILTERED_SQL = f"""
+c as (select * from contacts where {WHERE_SQL})
 """
 
 # A quote is quick when no contact of its account (any rep, any window) reached the advance level
 # in the QUICK_QUOTE_DAYS days up to and including the quote's date. Only contacts from
 # QUICK_QUOTE_DAYS before the window up to its end can decide that, so only those are joined.
-# Each flag keeps its rep and day, so quick quotes are counted like the other KPIs (COUNTS_SQL).
-QUICK_SQL = """
+QUICK_SQL = f"""
 adv as (
     select account_key, contact_date from contacts
     where commitment_level >= $advance
@@ -120,49 +123,35 @@ adv as (
       and ($end is null or contact_date <= $end)
 ),
 q as (select id, rep_key, account_key, contact_date from c where quote_sent),
-quick as (
-    select q.id, q.rep_key, q.contact_date,
-           (a.contact_date is null or a.contact_date < q.contact_date - $quick_days) as is_quick
-    from q asof left join adv as a
-      on q.account_key = a.account_key and q.contact_date >= a.contact_date
-)
+quick as ({QUICK_FLAGS})
 """
 
 # Every KPI is a count, a sum or a ratio of two, so the contacts are counted once per rep and day
 # (a few thousand rows, however many contacts there are) and every grouping is a sum over those.
-# The period splits a comparison into the window ('current') and the one before it ('previous').
-COUNTS_SQL = """
+# From the contacts themselves, or from the same counts kept in the rollups (kpi.rollups).
+COUNTS_SQL = f"""
+quick_counts as ({QUICK_COUNTS}),
 counts as (
-    select
-        rep_key,
-        contact_date,
-        any_value(rep) as rep,
-        count(*) as contacts,
-        count(*) filter (where channel = 'phone') as calls,
-        count(*) filter (where appointment_planned) as appointments,
-        count(*) filter (where quote_sent) as quotes,
-        sum(revenue) as revenue,
-        count(*) filter (where commitment_level >= 1) as committed,
-        count(*) filter (where commitment_level >= $advance) as advanced,
-        sum(commitment_level) as levels_sum,
-        count(*) filter (where commitment_status = 'kept') as kept,
-        count(*) filter (where commitment_status in ('kept', 'broken')) as settled,
-        count(*) filter (where would_repeat is not null) as reflected,
-        count(*) filter (
-            where would_repeat in ('no', 'partly') or nullif(trim(lesson), '') is not null
-        ) as learning_moments
-    from c
+    select day.*, coalesce(quick_counts.quick_quotes, 0) as quick_quotes
+    from (select rep_key, contact_date, any_value(rep) as rep, {DAY_COUNTS} from c group by all)
+        as day
+    left join quick_counts using (rep_key, contact_date)
+)
+"""
+ROLLUP_COUNTS_SQL = f"""
+counts as (
+    select rep_key, contact_date, any_value(rep) as rep,
+           {", ".join(f"sum({n}) as {n}" for n in (*rollups.COUNTERS, "quick_quotes"))}
+    from kpi_day where {WHERE_SQL}
     group by all
-),
-quick_counts as (
-    select rep_key, contact_date, count(*) filter (where is_quick) as quick_quotes
-    from quick
-    group by all
-),
+)
+"""
+
+# The period splits a comparison into the window ('current') and the one before it ('previous').
+COUNTED_SQL = """
 counted as (
     select
         counts.*,
-        coalesce(quick_counts.quick_quotes, 0) as quick_quotes,
         if($current_start is null or contact_date >= $current_start, 'current', 'previous')
             as period,
         isoyear(contact_date) as iso_year,
@@ -172,21 +161,25 @@ counted as (
         r.team as roster_team,
         coalesce(r.team, '') as team
     from counts
-    left join quick_counts using (rep_key, contact_date)
     left join rep_dim as r on r.key = counts.rep_key
 )
 """
 
+# Levels are counted one column per level (0 is what is left); these add them up again.
+COMMITTED = " + ".join(LEVEL_COLUMNS)
+ADVANCED = " + ".join(f"level_{level}" for level in LEVELS if level >= ADVANCE_LEVEL)
+LEVELS_SUM = " + ".join(f"{level} * level_{level}" for level in LEVELS if level > 0)
+
 # Each group holds at least one contact, so only follow-through and quick quotes can divide by 0.
-_KPI_SUMS = """
+_KPI_SUMS = f"""
     sum(contacts)::bigint as contacts,
     sum(calls)::bigint as calls,
     sum(appointments)::bigint as appointments,
     sum(quotes)::bigint as quotes,
     coalesce(sum(revenue), 0)::double as revenue,
-    sum(committed) / sum(contacts) as commitment_rate,
-    sum(advanced) / sum(contacts) as advance_rate,
-    sum(levels_sum) / sum(contacts) as avg_commitment,
+    sum({COMMITTED}) / sum(contacts) as commitment_rate,
+    sum({ADVANCED}) / sum(contacts) as advance_rate,
+    sum({LEVELS_SUM}) / sum(contacts) as avg_commitment,
     sum(kept) / nullif(sum(settled), 0) as follow_through,
     sum(quick_quotes) / nullif(sum(quotes), 0) as quick_quote_share,
     sum(reflected) / sum(contacts) as reflection_rate,
@@ -196,8 +189,7 @@ _KPI_SUMS = """
 
 # Every grouping of every period, from the few thousand rows of counted: summing them costs next
 # to nothing, so one query serves kpi_frame(by=...) and the dashboard alike.
-KPI_SQL = f"""
-with {REP_DIM_SQL}, {FILTERED_SQL}, {QUICK_SQL}, {COUNTS_SQL}
+_KPI_SELECT = f"""
 select
     period,
     case
@@ -218,6 +210,17 @@ from counted
 group by grouping sets ((period), (period, rep_key), (period, iso_year, iso_week), (period, team))
 order by period, grouping_name, iso_year, iso_week, team, rep_name
 """
+KPI_SQL = (
+    f"with {REP_DIM_SQL}, {FILTERED_SQL}, {QUICK_SQL}, {COUNTS_SQL}, {COUNTED_SQL} {_KPI_SELECT}"
+)
+KPI_ROLLUP_SQL = f"with {REP_DIM_SQL}, {ROLLUP_COUNTS_SQL}, {COUNTED_SQL} {_KPI_SELECT}"
+# Only the totals per period: what summary() and compare() need, without a DataFrame.
+_SUMMARY_SELECT = f"select period, {_KPI_SUMS} from counted group by period"
+SUMMARY_SQL = (
+    f"with {REP_DIM_SQL}, {FILTERED_SQL}, {QUICK_SQL}, {COUNTS_SQL}, {COUNTED_SQL}"
+    f" {_SUMMARY_SELECT}"
+)
+SUMMARY_ROLLUP_SQL = f"with {REP_DIM_SQL}, {ROLLUP_COUNTS_SQL}, {COUNTED_SQL} {_SUMMARY_SELECT}"
 
 # grouping -> the columns its frame starts with
 _GROUPINGS: dict[str, tuple[str, ...]] = {
@@ -242,6 +245,31 @@ def query_params(window: Window, filters: Filters, **extra: object) -> dict[str,
     }
 
 
+# What the scans of the contacts need beyond the window and filters.
+_SCAN_PARAMS: dict[str, object] = {"advance": ADVANCE_LEVEL, "quick_days": QUICK_QUOTE_DAYS}
+
+
+def _from_rollups_or_contacts(
+    con: duckdb.DuckDBPyConnection,
+    rollup_sql: str,
+    scan_sql: str,
+    params: dict[str, object],
+    fetch: Callable[[duckdb.DuckDBPyConnection], Any] = lambda result: result.df(),
+) -> Any:
+    """rollup_sql over the rollups when they count every contact there is, else scan_sql over
+    the contacts (same columns, same values); both read in one snapshot. `fetch` turns the
+    result into what is returned (a DataFrame unless asked otherwise)."""
+    cur = con.cursor()
+    cur.execute("begin transaction")
+    try:
+        if rollups.current(cur):
+            return fetch(cur.execute(rollup_sql, params))
+        used = {k: v for k, v in _SCAN_PARAMS.items() if f"${k}" in scan_sql}
+        return fetch(cur.execute(scan_sql, params | used))
+    finally:
+        cur.execute("rollback")  # it only read
+
+
 def _empty_totals() -> pd.DataFrame:
     """The one row of KPIs over no contacts: counts 0, ratios undefined."""
     return pd.DataFrame(
@@ -253,31 +281,31 @@ def _kpi_frames(
     con: duckdb.DuckDBPyConnection,
     window: Window,
     filters: Filters,
-    groupings: tuple[str, ...],
-    with_previous: bool = False,
+    wanted: tuple[tuple[str, str], ...],
 ) -> dict[tuple[str, str], pd.DataFrame]:
-    """One query, one KPI frame per (grouping, period); period "previous" is Window.previous()
-    and only there when asked for and the window is closed."""
-    before = window.previous() if with_previous else None
+    """One query, the KPI frames `wanted` as (grouping, period) pairs; period "previous" is
+    Window.previous(), there only when asked for and the window is closed."""
+    before = window.previous() if any(period == "previous" for _, period in wanted) else None
     params = query_params(
         Window(before.start if before else window.start, window.end),
         filters,
-        advance=ADVANCE_LEVEL,
-        quick_days=QUICK_QUOTE_DAYS,
         current_start=window.start if before else None,
     )
-    rows = con.cursor().execute(KPI_SQL, params).df()
+    rows = _from_rollups_or_contacts(con, KPI_ROLLUP_SQL, KPI_SQL, params)
+    # One pass over the rows to find each frame's (not one boolean mask per frame).
+    positions = rows.groupby(["period", "grouping_name"], sort=False).indices
     frames: dict[tuple[str, str], pd.DataFrame] = {}
-    for period in ("current", "previous") if before else ("current",):
-        for name in groupings:
-            keys = _GROUPINGS[name]
-            picked = rows["period"].eq(period) & rows["grouping_name"].eq(name)
-            frame = rows.loc[picked, [*keys, *FRAME_KPIS]].reset_index(drop=True)
-            if name == "none" and frame.empty:
-                frame = _empty_totals()
-            elif name == "week":
-                frame = frame.astype({"iso_year": "int64", "iso_week": "int64"})
-            frames[name, period] = frame.rename(columns={"rep_team": "team"})
+    for name, period in wanted:
+        if period == "previous" and before is None:
+            continue
+        keys = _GROUPINGS[name]
+        picked = positions.get((period, name), [])
+        frame = rows.iloc[picked][[*keys, *FRAME_KPIS]].reset_index(drop=True)
+        if name == "none" and frame.empty:
+            frame = _empty_totals()
+        elif name == "week":
+            frame = frame.astype({"iso_year": "int64", "iso_week": "int64"})
+        frames[name, period] = frame.rename(columns={"rep_team": "team"})
     return frames
 
 
@@ -290,7 +318,7 @@ def kpi_frame(
     """All 12 KPIs (plus quick_quotes) for the window, one row per group: none, rep, week or team."""
     if by not in _GROUPINGS:
         raise ValueError(f"unknown grouping {by!r}")
-    return _kpi_frames(con, window, filters, (by,))[by, "current"]
+    return _kpi_frames(con, window, filters, ((by, "current"),))[by, "current"]
 
 
 def _as_summary(frame: pd.DataFrame) -> dict[str, float | int | None]:
@@ -305,26 +333,73 @@ def summary(
     con: duckdb.DuckDBPyConnection, window: Window = Window(), filters: Filters = ALL
 ) -> dict[str, float | int | None]:
     """The 12 KPIs of DOMAIN.md for a window and filters; ratios in 0..1, None when undefined."""
-    return _as_summary(kpi_frame(con, window, filters))
+    return _summaries(con, window, filters)["current"]
+
+
+def _summaries(
+    con: duckdb.DuckDBPyConnection, window: Window, filters: Filters, with_previous: bool = False
+) -> dict[str, dict[str, float | int | None]]:
+    """summary() per period: "current", and "previous" (Window.previous()) when asked for and
+    the window is closed."""
+    before = window.previous() if with_previous else None
+    params = query_params(
+        Window(before.start if before else window.start, window.end),
+        filters,
+        current_start=window.start if before else None,
+    )
+
+    def fetch(result: duckdb.DuckDBPyConnection) -> dict[str, dict[str, object]]:
+        names = [column[0] for column in result.description]
+        return {row[0]: dict(zip(names, row, strict=True)) for row in result.fetchall()}
+
+    def kpis(row: dict[str, object] | None) -> dict[str, float | int | None]:
+        if row is None:  # no contacts in that period: counts 0, ratios undefined
+            return {k: 0 if k in COUNT_KEYS else 0.0 if k == "revenue" else None for k in KPI_KEYS}
+        return {
+            key: None
+            if row[key] is None
+            else int(row[key])
+            if key in COUNT_KEYS
+            else float(row[key])
+            for key in KPI_KEYS
+        }
+
+    rows = _from_rollups_or_contacts(con, SUMMARY_ROLLUP_SQL, SUMMARY_SQL, params, fetch)
+    return {
+        period: kpis(rows.get(period))
+        for period in (("current", "previous") if before else ("current",))
+    }
 
 
 def ladder(
     con: duckdb.DuckDBPyConnection, window: Window = Window(), filters: Filters = ALL
 ) -> pd.DataFrame:
     """Contacts per commitment level 0..4 (every level present, zero when unused)."""
-    return (
-        con.cursor()
-        .execute(
-            f"""
-            with {REP_DIM_SQL}, {FILTERED_SQL}
-            select l.level as commitment_level, count(c.id) as contacts_count
-            from range(0, 5) as l(level) left join c on c.commitment_level = l.level
-            group by l.level order by l.level
-            """,
-            query_params(window, filters),
-        )
-        .df()
+    return _from_rollups_or_contacts(
+        con, LADDER_ROLLUP_SQL, LADDER_SQL, query_params(window, filters)
     )
+
+
+LADDER_SQL = f"""
+with {REP_DIM_SQL}, {FILTERED_SQL}
+select l.level as commitment_level, count(c.id) as contacts_count
+from range(0, 5) as l(level) left join c on c.commitment_level = l.level
+group by l.level order by l.level
+"""
+LADDER_ROLLUP_SQL = f"""
+with {REP_DIM_SQL},
+t as (
+    select coalesce(sum(contacts), 0) as contacts,
+           {", ".join(f"coalesce(sum({n}), 0) as {n}" for n in LEVEL_COLUMNS)}
+    from kpi_day where {WHERE_SQL}
+)
+select l.level as commitment_level,
+       (case l.level when 0 then t.contacts - ({COMMITTED})
+        {" ".join(f"when {level} then level_{level}" for level in LEVELS if level > 0)}
+        end)::bigint as contacts_count
+from range(0, 5) as l(level), t
+order by l.level
+"""
 
 
 def momentum(
@@ -383,29 +458,35 @@ def overdue(
 ) -> pd.DataFrame:
     """Open commitments whose due date has passed, oldest first: the first `limit` of them (all
     when None), and in total_count how many there are in all."""
-    today = today or dt.date.today()
-    return (
-        con.cursor()
-        .execute(
-            f"""
-            with {REP_DIM_SQL}, {FILTERED_SQL},
-            due as (
-                select c.id, coalesce(r.name, c.rep) as rep_name, c.account, c.contact_person,
-                       c.contact_date, c.commitment_level, c.commitment, c.commitment_due,
-                       ($today - c.commitment_due) as days_overdue
-                from c left join rep_dim as r on r.key = c.rep_key
-                where c.commitment_status = 'open' and c.commitment_due < $today
-            )
-            -- Counted apart: count(*) over () would first materialise the whole list.
-            select *, (select count(*) from due) as total_count
-            from due
-            order by commitment_due, id
-            limit $limit
-            """,
-            query_params(Window(), filters, today=today, limit=limit),
-        )
-        .df()
-    )
+    params = query_params(Window(), filters, today=today or dt.date.today(), limit=limit)
+    return _from_rollups_or_contacts(con, OVERDUE_ROLLUP_SQL, OVERDUE_SQL, params)
+
+
+# Open commitments of `o` (the contacts, or the rollups' copy of the open ones) past due.
+_OVERDUE_SQL = """
+due as (
+    select o.id, coalesce(r.name, o.rep) as rep_name, o.account, o.contact_person,
+           o.contact_date, o.commitment_level, o.commitment, o.commitment_due,
+           ($today - o.commitment_due) as days_overdue
+    from o left join rep_dim as r on r.key = o.rep_key
+    where o.commitment_due < $today
+)
+-- Counted apart: count(*) over () would first materialise the whole list.
+select *, (select count(*) from due) as total_count
+from due
+order by commitment_due, id
+limit $limit
+"""
+OVERDUE_SQL = f"""
+with {REP_DIM_SQL}, {FILTERED_SQL},
+o as (select * from c where commitment_status = 'open'),
+{_OVERDUE_SQL}
+"""
+OVERDUE_ROLLUP_SQL = f"""
+with {REP_DIM_SQL},
+o as (select * from open_commitments where {WHERE_SQL}),
+{_OVERDUE_SQL}
+"""
 
 
 def account_levels(
@@ -496,7 +577,8 @@ def compare(
     con: duckdb.DuckDBPyConnection, window: Window = Window(), filters: Filters = ALL
 ) -> Comparison:
     """summary() for the window and for Window.previous(), with the change per KPI (one query)."""
-    return _comparison(_kpi_frames(con, window, filters, ("none",), with_previous=True))
+    periods = _summaries(con, window, filters, with_previous=True)
+    return Comparison(current=periods["current"], previous=periods.get("previous"))
 
 
 @dataclass(frozen=True, eq=False)
@@ -512,7 +594,8 @@ def dashboard_kpis(
     con: duckdb.DuckDBPyConnection, window: Window = Window(), filters: Filters = ALL
 ) -> DashboardKpis:
     """compare(), kpi_frame(by="week") and kpi_frame(by="rep") for a window, from one query."""
-    frames = _kpi_frames(con, window, filters, ("none", "week", "rep"), with_previous=True)
+    wanted = (("none", "current"), ("none", "previous"), ("week", "current"), ("rep", "current"))
+    frames = _kpi_frames(con, window, filters, wanted)
     return DashboardKpis(
         comparison=_comparison(frames),
         weekly=frames["week", "current"],

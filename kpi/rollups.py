@@ -1,0 +1,376 @@
+"""Rollups: the contacts counted per rep and day, kept exact on every write, so KPIs need not scan."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import duckdb
+
+from kpi.fields import ADVANCE_LEVEL, LEVELS
+
+QUICK_QUOTE_DAYS = 90
+LEVEL_COLUMNS: tuple[str, ...] = tuple(f"level_{level}" for level in LEVELS if level > 0)
+# What a rep's day holds; every KPI is a sum of these, or a ratio of two sums.
+COUNTERS: tuple[str, ...] = (
+    "contacts",
+    "calls",
+    "appointments",
+    "quotes",
+    "revenue",
+    *LEVEL_COLUMNS,
+    "kept",
+    "settled",
+    "reflected",
+    "learning_moments",
+)
+
+# The tables: kpi_day holds one row per rep and day with at least one contact; quick_basis the
+# quotes and advance-level contacts, sorted by account so that the few rows deciding whether a
+# quote is quick are found without scanning; open_commitments what the overdue list shows of
+# each open commitment (a few percent of the contacts); rollup_state one row, the fingerprint
+# of the contacts the rollups count (see current()).
+SCHEMA = f"""
+create table if not exists kpi_day (
+    rep_key varchar not null,
+    contact_date date not null,
+    rep varchar not null,
+    {", ".join(f"{name} {'decimal(38, 2)' if name == 'revenue' else 'bigint'} not null" for name in COUNTERS)},
+    quick_quotes bigint not null
+);
+create table if not exists quick_basis (
+    id bigint not null,
+    account_key varchar not null,
+    contact_date date not null,
+    rep_key varchar not null,
+    quote_sent boolean not null,
+    advance boolean not null
+);
+create table if not exists open_commitments (
+    id bigint not null,
+    rep_key varchar not null,
+    rep varchar not null,
+    account varchar not null,
+    contact_person varchar,
+    contact_date date not null,
+    commitment_level tinyint not null,
+    commitment varchar,
+    commitment_due date
+);
+create table if not exists rollup_state (
+    contacts bigint not null,
+    id_sum hugeint not null,
+    updated_sum hugeint not null
+);
+"""
+
+# How contacts are counted into a rep's day: the dashboard's scan and the rollups share it.
+DAY_COUNTS = f"""
+    count(*) as contacts,
+    count(*) filter (where channel = 'phone') as calls,
+    count(*) filter (where appointment_planned) as appointments,
+    count(*) filter (where quote_sent) as quotes,
+    coalesce(sum(revenue), 0)::decimal(38, 2) as revenue,
+    {", ".join(f"count(*) filter (where commitment_level = {level}) as level_{level}" for level in LEVELS if level > 0)},
+    count(*) filter (where commitment_status = 'kept') as kept,
+    count(*) filter (where commitment_status in ('kept', 'broken')) as settled,
+    count(*) filter (where would_repeat is not null) as reflected,
+    count(*) filter (
+        where would_repeat in ('no', 'partly') or nullif(trim(lesson), '') is not null
+    ) as learning_moments
+"""
+
+# A quote is quick when no contact of its account reached the advance level in the
+# QUICK_QUOTE_DAYS days up to and including its date: a flag per quote of q (id, rep_key,
+# account_key, contact_date) against adv (the advance-level contacts), which the caller defines.
+QUICK_FLAGS = """
+    select q.id, q.rep_key, q.contact_date,
+           (a.contact_date is null or a.contact_date < q.contact_date - $quick_days) as is_quick
+    from q asof left join adv as a
+      on q.account_key = a.account_key and q.contact_date >= a.contact_date
+"""
+QUICK_COUNTS = """
+    select rep_key, contact_date, count(*) filter (where is_quick) as quick_quotes
+    from quick group by all
+"""
+
+# Tables that hold some columns of some contacts: (table, its columns from contacts, which ones).
+MIRRORS: tuple[tuple[str, str, str], ...] = (
+    (
+        "quick_basis",
+        "id, account_key, contact_date, rep_key, quote_sent, commitment_level >= $advance",
+        "quote_sent or commitment_level >= $advance",
+    ),
+    (
+        "open_commitments",
+        "id, rep_key, rep, account, contact_person, contact_date, commitment_level, commitment,"
+        " commitment_due",
+        "commitment_status = 'open'",
+    ),
+)
+
+# Every contact counted once in each sum: a write that keeps the rollups adds its own change,
+# so any other write (one that does not keep them) leaves them visibly out of date.
+_FINGERPRINT = """
+    count(*)::bigint as contacts,
+    coalesce(sum(id), 0)::hugeint as id_sum,
+    coalesce(sum(epoch_us(updated_at)), 0)::hugeint as updated_sum
+"""
+
+
+TABLES: tuple[str, ...] = ("kpi_day", "quick_basis", "open_commitments", "rollup_state")
+
+
+def installed(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether this database has every rollup table."""
+    found = con.execute(
+        "select count(*) from duckdb_tables() where database_name = current_database()"
+        " and schema_name = 'main' and list_contains($tables, table_name)",
+        {"tables": list(TABLES)},
+    ).fetchone()[0]
+    return found == len(TABLES)
+
+
+def current(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the rollups count exactly the contacts there are now (read both in one snapshot:
+    call inside the transaction that reads the rollups)."""
+    if not installed(con):
+        return False
+    row = con.execute(
+        f"""
+        select s.contacts = c.contacts and s.id_sum = c.id_sum and s.updated_sum = c.updated_sum
+        from rollup_state as s, (select {_FINGERPRINT} from contacts) as c
+        """
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def create(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the rollup tables when missing and fill them, inside the caller's transaction
+    (the schema migration step)."""
+    con.execute(SCHEMA)
+    recount(con)
+
+
+def install(con: duckdb.DuckDBPyConnection) -> None:
+    """create() in a transaction of its own."""
+    _in_transaction(con, create)
+
+
+def rebuild(con: duckdb.DuckDBPyConnection) -> None:
+    """recount() in a transaction of its own."""
+    _in_transaction(con, recount)
+
+
+def _in_transaction(
+    con: duckdb.DuckDBPyConnection, work: Callable[[duckdb.DuckDBPyConnection], None]
+) -> None:
+    # Not kpi.db.transaction: db.py's migration will import this module.
+    con.execute("begin transaction")
+    try:
+        work(con)
+    except BaseException:
+        con.execute("rollback")
+        raise
+    con.execute("commit")
+
+
+def recount(con: duckdb.DuckDBPyConnection) -> None:
+    """Count every contact again, inside the caller's transaction: after a bulk write (an
+    import, the demo data) that did not keep the rollups."""
+    # kpi_day first, straight from the contacts: an ASOF join over the quick_basis rows this
+    # transaction has just written (not yet committed) is many times slower.
+    con.execute("delete from kpi_day")
+    con.execute(
+        f"""
+        insert into kpi_day
+        with counts as (
+            select rep_key, contact_date, any_value(rep) as rep, {DAY_COUNTS}
+            from contacts group by all
+        ),
+        q as (select id, rep_key, account_key, contact_date from contacts where quote_sent),
+        adv as (select account_key, contact_date from contacts where commitment_level >= $advance),
+        quick as ({QUICK_FLAGS}),
+        quick_counts as ({QUICK_COUNTS})
+        select counts.*, coalesce(quick_counts.quick_quotes, 0)
+        from counts left join quick_counts using (rep_key, contact_date)
+        """,
+        {"advance": ADVANCE_LEVEL, "quick_days": QUICK_QUOTE_DAYS},
+    )
+    for table, columns, which in MIRRORS:
+        con.execute(f"delete from {table}")  # our own names: identifiers cannot be bound
+        order = "order by account_key, contact_date" if table == "quick_basis" else ""
+        con.execute(
+            f"insert into {table} select {columns} from contacts where {which} {order}",
+            {"advance": ADVANCE_LEVEL} if "$advance" in columns + which else {},
+        )
+    con.execute("delete from rollup_state")
+    con.execute(f"insert into rollup_state select {_FINGERPRINT} from contacts")
+
+
+# -- keeping them exact on every write ------------------------------------------------------------
+
+
+Key = tuple[str, object]  # (rep_key, contact_date)
+
+
+@dataclass
+class _State:
+    """What some contacts add to the rollups: counters per rep and day, their share of the
+    fingerprint, and the (account_key, contact_date) of those that are quotes or advances."""
+
+    days: dict[Key, tuple[str, list]] = field(default_factory=dict)
+    fingerprint: list[int] = field(default_factory=lambda: [0, 0, 0])
+    quick_rows: list[tuple[str, object]] = field(default_factory=list)
+
+
+def _id_params(ids: Sequence[int]) -> tuple[str, dict[str, object]]:
+    """`$id0, $id1, ...` and their values: an IN list of constants lets DuckDB skip the row
+    groups whose id range holds none of them."""
+    return ", ".join(f"$id{i}" for i in range(len(ids))), {f"id{i}": c for i, c in enumerate(ids)}
+
+
+def _read(con: duckdb.DuckDBPyConnection, ids: Sequence[int]) -> _State:
+    state = _State()
+    if not ids:
+        return state
+    id_list, params = _id_params(ids)
+    rows = con.execute(
+        f"""
+        select rep_key, contact_date, any_value(rep), {DAY_COUNTS},
+               count(*), sum(id), coalesce(sum(epoch_us(updated_at)), 0),
+               list(struct_pack(account_key, contact_date)) filter (
+                   where quote_sent or commitment_level >= $advance)
+        from contacts where id in ({id_list})
+        group by all
+        """,
+        params | {"advance": ADVANCE_LEVEL},
+    ).fetchall()
+    width = len(COUNTERS)
+    for rep_key, day, rep, *rest in rows:
+        state.days[rep_key, day] = (rep, list(rest[:width]))
+        for i, value in enumerate(rest[width : width + 3]):
+            state.fingerprint[i] += int(value)
+        state.quick_rows += [(row["account_key"], row["contact_date"]) for row in rest[-1] or []]
+    return state
+
+
+def _spans(rows: Iterable[tuple[str, object]]) -> list[dict[str, object]]:
+    """Per account, the first and last date of the changed quotes and advances."""
+    spans: dict[str, list] = {}
+    for account, day in rows:
+        span = spans.setdefault(account, [day, day])
+        span[0], span[1] = min(span[0], day), max(span[1], day)
+    return [{"account_key": a, "lo": lo, "hi": hi} for a, (lo, hi) in spans.items()]
+
+
+def _quick(con: duckdb.DuckDBPyConnection, spans: list[dict[str, object]]) -> dict[Key, int]:
+    """Quick quotes per rep and day among the quotes a change of these spans can flip: those of
+    the account from the first changed date to QUICK_QUOTE_DAYS after the last."""
+    if not spans:
+        return {}
+    rows = con.execute(
+        f"""
+        with span as (select unnest($spans, recursive := true)),
+        q as (
+            select b.id, b.rep_key, b.account_key, b.contact_date
+            from quick_basis as b join span as s on b.account_key = s.account_key
+            where b.quote_sent and b.contact_date between s.lo and s.hi + $quick_days
+        ),
+        adv as (
+            select b.account_key, b.contact_date
+            from quick_basis as b join span as s on b.account_key = s.account_key
+            where b.advance
+              and b.contact_date between s.lo - $quick_days and s.hi + $quick_days
+        ),
+        quick as ({QUICK_FLAGS})
+        {QUICK_COUNTS}
+        """,
+        {"spans": spans, "quick_days": QUICK_QUOTE_DAYS},
+    ).fetchall()
+    return {(rep_key, day): n for rep_key, day, n in rows}
+
+
+class Change:
+    """One write's effect on the rollups. Create it in the writing transaction before the write,
+    naming the contacts it will change or delete; call done() after it with every contact it
+    changed or added. A database without rollups makes both steps do nothing."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, ids: Sequence[int] = ()) -> None:
+        self.con = con
+        self.active = installed(con)
+        self.ids = list(ids)
+        self.before = _read(con, self.ids) if self.active else _State()
+
+    def done(self, ids: Sequence[int] = ()) -> None:
+        if not self.active:
+            return
+        ids = list(dict.fromkeys([*self.ids, *ids]))
+        after = _read(self.con, ids)
+        spans = _spans([*self.before.quick_rows, *after.quick_rows])
+        quick_before = _quick(self.con, spans)
+        for table, columns, which in MIRRORS if ids else ():
+            id_list, params = _id_params(ids)
+            self.con.execute(f"delete from {table} where id in ({id_list})", params)
+            if "$advance" in columns + which:
+                params["advance"] = ADVANCE_LEVEL
+            self.con.execute(
+                f"insert into {table} select {columns} from contacts"
+                f" where id in ({id_list}) and ({which})",
+                params,
+            )
+        quick_after = _quick(self.con, spans)
+        _apply(self.con, _delta(self.before, after, quick_before, quick_after))
+        change = [a - b for a, b in zip(after.fingerprint, self.before.fingerprint, strict=True)]
+        # Every write that keeps the rollups updates this one row, so two of them at the same
+        # moment conflict and one is retried (kpi.contacts retries): neither can compute quick
+        # quotes without the other's contact.
+        self.con.execute(
+            "update rollup_state set contacts = contacts + ?, id_sum = id_sum + ?,"
+            " updated_sum = updated_sum + ?",
+            change,
+        )
+
+
+def _delta(
+    before: _State, after: _State, quick_before: dict[Key, int], quick_after: dict[Key, int]
+) -> list[dict[str, object]]:
+    rows = []
+    for key in dict.fromkeys([*before.days, *after.days, *quick_before, *quick_after]):
+        rep, new = after.days.get(key, (None, [0] * len(COUNTERS)))
+        old_rep, old = before.days.get(key, (None, [0] * len(COUNTERS)))
+        change = [a - b for a, b in zip(new, old, strict=True)]
+        quick = quick_after.get(key, 0) - quick_before.get(key, 0)
+        if any(change) or quick:
+            row = dict(zip(COUNTERS, change, strict=True))
+            row["revenue"] = Decimal(row["revenue"])
+            rows.append(
+                {
+                    "rep_key": key[0],
+                    "contact_date": key[1],
+                    "rep": rep or old_rep or key[0],
+                    **row,
+                    "quick_quotes": quick,
+                }
+            )
+    return rows
+
+
+def _apply(con: duckdb.DuckDBPyConnection, rows: list[dict[str, object]]) -> None:
+    """Add the changes to kpi_day: a new row for a new rep and day, none left for an empty one."""
+    if not rows:
+        return
+    columns = (*COUNTERS, "quick_quotes")
+    con.execute(
+        f"""
+        merge into kpi_day as k
+        using (select unnest($rows, recursive := true)) as d
+        on k.rep_key = d.rep_key and k.contact_date = d.contact_date
+        when matched and k.contacts + d.contacts = 0 then delete
+        when matched then update set {", ".join(f"{c} = k.{c} + d.{c}" for c in columns)}
+        when not matched then insert (rep_key, contact_date, rep, {", ".join(columns)})
+            values (d.rep_key, d.contact_date, d.rep, {", ".join(f"d.{c}" for c in columns)})
+        """,
+        {"rows": rows},
+    )

@@ -1,0 +1,113 @@
+"""Start the app warm: `python scripts/serve.py [streamlit run options]` instead of `streamlit run app.py`.
+
+A first visit to a freshly started Streamlit server pays for importing pandas and Altair, for
+DuckDB reading the contacts from disk, and for every dashboard query and chart, all while the
+visitor waits. This launcher imports those modules before the server starts and, once it runs,
+opens one session of its own inside the server that runs app.py as a first visitor would (the
+default page, in the default language). That fills DuckDB's buffers and the app's caches, so the
+first person to arrive meets a warm server. Options after the script name go to `streamlit run`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = ROOT / "app.py"
+WARM_UP_TIMEOUT = 120.0  # seconds; a warm-up that takes longer is abandoned, the server runs on
+# DuckDB's own cap (its default is 80% of the machine's memory): it keeps up to this much of the
+# database and of running queries in memory and spills the rest. With Python, pandas and
+# Streamlit that keeps the app process under 1 GB with 10M contacts (bench/RESULTS.md).
+DUCKDB_MEMORY_LIMIT = "512MB"
+
+log = logging.getLogger("commitboard.serve")
+
+
+def preload() -> object:
+    """Import what the pages import, so no visitor waits for it; open the app's database, cap
+    DuckDB's memory and bring the rollups up to date. The connection returned must stay open:
+    while it is, the app's own connection to the same file shares its database (and so the cap
+    and the cache)."""
+    sys.path.insert(0, str(ROOT))
+    import altair  # noqa: F401
+    import pandas  # noqa: F401
+
+    from kpi import charts, contacts, db, exports, metrics, rollups  # noqa: F401
+
+    con = db.connect(db.db_path())
+    con.execute(f"set memory_limit = '{DUCKDB_MEMORY_LIMIT}'")  # a constant of this file
+    if rollups.installed(con) and not rollups.current(con):
+        # A bulk write (an import, the demo data) left them behind: count again once now,
+        # rather than have every dashboard visit scan the contacts.
+        started = time.perf_counter()
+        rollups.rebuild(con)
+        log.info("rollups counted again in %.1f s", time.perf_counter() - started)
+    return con
+
+
+class WarmUpClient:
+    """A session client that only listens for the end of the first script run."""
+
+    def __init__(self) -> None:
+        self.finished = asyncio.Event()
+
+    def write_forward_msg(self, msg) -> None:
+        if msg.WhichOneof("type") == "script_finished":
+            self.finished.set()
+
+    @property
+    def client_context(self):
+        return None
+
+
+async def warm_up() -> None:
+    """Run app.py once in a session of our own, then close it."""
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.runtime import Runtime
+
+    started = time.perf_counter()
+    runtime = Runtime.instance()
+    client = WarmUpClient()
+    session_id = runtime.connect_session(client=client, user_info={})
+    try:
+        msg = BackMsg()
+        msg.rerun_script.query_string = ""
+        msg.rerun_script.page_script_hash = ""
+        runtime.handle_backmsg(session_id, msg)
+        await asyncio.wait_for(client.finished.wait(), WARM_UP_TIMEOUT)
+        log.info("warmed up in %.1f s", time.perf_counter() - started)
+    except Exception as exc:  # a failed warm-up must not stop the server
+        log.warning("warm-up skipped: %s", exc)
+    finally:
+        runtime.disconnect_session(session_id)
+
+
+def install_warm_up() -> None:
+    """Have the server run warm_up() as soon as it has started."""
+    from streamlit.web import bootstrap
+
+    on_start = bootstrap._on_server_start
+
+    def on_server_start(server) -> None:
+        on_start(server)
+        asyncio.get_running_loop().create_task(warm_up(), name="commitboard.warm_up")
+
+    bootstrap._on_server_start = on_server_start
+
+
+def main(argv: list[str]) -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+    database = preload()  # noqa: F841 (kept open while the server runs)
+    install_warm_up()
+    from streamlit.web.cli import main as streamlit_main
+
+    sys.argv = ["streamlit", "run", str(APP), *argv]
+    streamlit_main()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

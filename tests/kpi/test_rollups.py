@@ -1,0 +1,155 @@
+"""The rollups give the very KPIs a scan of the contacts gives, and stay exact through every write."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from kpi import contacts, demo, metrics, rollups
+from kpi.metrics import Filters, Window
+
+D = dt.date
+TODAY = D(2026, 6, 30)
+
+
+@pytest.fixture
+def demo_db(con):
+    demo.generate(con, contacts=3000, seed=7, today=TODAY)
+    return con
+
+
+def scanned(monkeypatch, fn, *args, **kwargs):
+    """fn's result when the rollups are not used (the contacts are scanned)."""
+    with monkeypatch.context() as patch:
+        patch.setattr(rollups, "current", lambda con: False)
+        return fn(*args, **kwargs)
+
+
+def dashboard(con, window: Window, filters: Filters) -> dict[str, object]:
+    """Everything the KPI queries give the dashboard and the reports, to compare as a whole."""
+    kpis = metrics.dashboard_kpis(con, window, filters)
+    compared = metrics.compare(con, window, filters)
+    return {
+        "summary": metrics.summary(con, window, filters),
+        "compare": (compared.current, compared.previous),
+        "current": kpis.comparison.current,
+        "previous": kpis.comparison.previous,
+        "weekly": kpis.weekly,
+        "per_rep": kpis.per_rep,
+        "teams": metrics.kpi_frame(con, window, filters, by="team"),
+        "ladder": metrics.ladder(con, window, filters),
+        "overdue": metrics.overdue(con, filters, today=TODAY),
+        "overdue_top": metrics.overdue(con, filters, today=TODAY, limit=3),
+    }
+
+
+def assert_same(left: dict[str, object], right: dict[str, object]) -> None:
+    assert left.keys() == right.keys()
+    for key, value in left.items():
+        if isinstance(value, pd.DataFrame):
+            pd.testing.assert_frame_equal(value, right[key], check_exact=False, rtol=1e-12)
+        else:
+            assert value == right[key], key
+
+
+QUARTER = Window(D(2026, 4, 1), D(2026, 6, 30))
+CASES = [
+    pytest.param(Window(), Filters(), id="all-time"),
+    pytest.param(QUARTER, Filters(), id="quarter"),
+    pytest.param(Window(D(2026, 6, 22), D(2026, 6, 28)), Filters(), id="a-week"),
+    pytest.param(QUARTER, Filters(team="Team Noord"), id="team"),
+    pytest.param(QUARTER, Filters(reps=("Sanne de Jong",)), id="rep-by-name"),
+    pytest.param(Window(D(2020, 1, 1), D(2020, 3, 31)), Filters(), id="empty-window"),
+]
+
+
+@pytest.mark.parametrize(("window", "filters"), CASES)
+def test_rollups_give_what_a_scan_gives(demo_db, monkeypatch, window, filters):
+    before = dashboard(demo_db, window, filters)
+    rollups.install(demo_db)
+    assert rollups.current(demo_db)
+    assert_same(dashboard(demo_db, window, filters), before)
+
+
+def kpi_day(con) -> pd.DataFrame:
+    return con.execute("select * exclude (rep) from kpi_day order by rep_key, contact_date").df()
+
+
+def test_every_write_keeps_them_exact(demo_db, monkeypatch):
+    rollups.install(demo_db)
+    base = {"rep": "sanne.dejong@prospex.example", "account": "Nieuw BV", "channel": "phone"}
+    day = D(2026, 6, 1)
+    saved = []
+    # Two quick quotes of a new account; then another rep's advance 30 days before them makes
+    # both no longer quick; an overdue commitment with an order; a new rep's only contact.
+    for values in (
+        {"contact_date": day, "quote_sent": True},
+        {"contact_date": day + dt.timedelta(days=10), "quote_sent": True, "lesson": "ask"},
+        {
+            "rep": "bas.hendriks@prospex.example",
+            "contact_date": day - dt.timedelta(days=30),
+            "commitment_level": 3,
+            "commitment": "board meeting",
+        },
+        {
+            "contact_date": day,
+            "commitment_level": 1,
+            "commitment": "call back",
+            "commitment_due": day + dt.timedelta(days=7),
+            "revenue": 12.5,
+        },
+        {"contact_date": TODAY, "rep": "Nieuwe Collega", "quote_sent": True},
+    ):
+        result = contacts.save_contact(demo_db, base | values, today=TODAY)
+        assert result.ok, result.errors
+        saved.append(result.id)
+    assert_exact(demo_db, monkeypatch)
+    # The advance moves to another account (the quotes are quick again), the overdue commitment
+    # is kept, a quote is deleted, and so is the new rep's only contact.
+    moved = base | {"account": "Elders BV", "contact_date": day, "commitment_level": 2}
+    assert contacts.update_contact(demo_db, saved[2], moved | {"commitment": "y"}, today=TODAY).ok
+    assert contacts.set_commitment_status(demo_db, saved[3], "kept") is None
+    assert contacts.delete_contact(demo_db, saved[0])
+    assert contacts.delete_contact(demo_db, saved[4])
+    assert_exact(demo_db, monkeypatch)
+
+
+def assert_exact(con, monkeypatch) -> None:
+    """The rollups count what a scan counts, and what counting everything again gives."""
+    assert rollups.current(con)
+    for window, filters in [
+        (Window(), Filters()),
+        (QUARTER, Filters(reps=("sanne.dejong@prospex.example",))),
+    ]:
+        assert_same(
+            dashboard(con, window, filters), scanned(monkeypatch, dashboard, con, window, filters)
+        )
+    kept = kpi_day(con)
+    rollups.rebuild(con)
+    pd.testing.assert_frame_equal(kept, kpi_day(con))
+
+
+def test_a_write_that_keeps_no_rollups_makes_them_unused(demo_db, monkeypatch):
+    rollups.install(demo_db)
+    demo_db.execute(
+        "update contacts set commitment_status = 'kept', updated_at = current_timestamp"
+        " where id = (select min(id) from contacts where commitment_status = 'open')"
+    )
+    assert not rollups.current(demo_db)
+    assert_same(
+        dashboard(demo_db, QUARTER, Filters()),
+        scanned(monkeypatch, dashboard, demo_db, QUARTER, Filters()),
+    )
+    rollups.rebuild(demo_db)
+    assert rollups.current(demo_db)
+
+
+def test_without_rollups_writes_work_as_before(con):
+    result = contacts.save_contact(
+        con, {"contact_date": TODAY, "rep": "a@x.nl", "account": "A", "channel": "visit"}
+    )
+    assert result.ok
+    assert not rollups.installed(con)
+    assert metrics.summary(con)["contacts"] == 1
