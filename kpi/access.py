@@ -18,7 +18,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from kpi import contacts, ingest, metrics, preview, reflection, roster, training
+from kpi import contacts, ingest, metrics, preview, reflection, rollups, roster, training
 from kpi.fields import WHITESPACE
 from kpi.metrics import Filters
 
@@ -271,6 +271,7 @@ RULES: dict[Callable[..., Any], Rule] = {
     training.ladder_examples: Rule(EVERYONE, (_shared_only,)),
     # import and export: the whole log
     ingest.import_bytes: Rule(LEADERS, writes=True),
+    rollups.refresh: Rule(LEADERS, writes=True),
     preview.rejected_rows: Rule(LEADERS),
     preview.rejects_csv: Rule(LEADERS),
     preview.contacts_count: Rule(LEADERS),

@@ -9,8 +9,10 @@ from pathlib import Path
 
 import duckdb
 
+from kpi import rollups
+
 DEFAULT_DB = Path(__file__).resolve().parent.parent / "data" / "commitboard.duckdb"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 class StoreError(Exception):
@@ -110,7 +112,8 @@ create table roster_changes (
 );
 """
 
-MIGRATIONS: list[str] = [_V1, _V2]
+# v3: the rollups (kpi/rollups.py), created and filled from the contacts already there.
+MIGRATIONS: list[str | Callable[[duckdb.DuckDBPyConnection], None]] = [_V1, _V2, rollups.create]
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
 
@@ -135,7 +138,8 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
     while version < SCHEMA_VERSION:
         con.execute("begin transaction")
         try:
-            con.execute(MIGRATIONS[version])
+            step = MIGRATIONS[version]
+            step(con) if callable(step) else con.execute(step)
             con.execute(
                 "insert or replace into meta values ('schema_version', ?)", [str(version + 1)]
             )

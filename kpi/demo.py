@@ -9,6 +9,7 @@ from typing import TypeVar
 
 import duckdb
 
+from kpi import rollups
 from kpi.db import bump_version, transaction
 from kpi.fields import ENUMS, LEVELS
 
@@ -828,6 +829,7 @@ def generate(
                 if progress is not None:
                     progress(hi / contacts, "demo")
             _drop_tables(c)
+            rollups.recount(c)  # a bulk write: count the rollups again, in the same transaction
         bump_version(c)
         return inserted
 

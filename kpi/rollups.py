@@ -163,6 +163,15 @@ def rebuild(con: duckdb.DuckDBPyConnection) -> None:
     _in_transaction(con, recount)
 
 
+def refresh(con: duckdb.DuckDBPyConnection) -> bool:
+    """Count again when a bulk write (an import) left the rollups behind; True when it did.
+    Until then every KPI is computed from the contacts, with the same values, only slower."""
+    if not installed(con) or current(con):
+        return False
+    rebuild(con)
+    return True
+
+
 def _in_transaction(
     con: duckdb.DuckDBPyConnection, work: Callable[[duckdb.DuckDBPyConnection], None]
 ) -> None:

@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from kpi import contacts, demo, metrics, rollups
+from kpi import contacts, demo, ingest, metrics, rollups
 from kpi.metrics import Filters, Window
 
 D = dt.date
@@ -146,7 +146,21 @@ def test_a_write_that_keeps_no_rollups_makes_them_unused(demo_db, monkeypatch):
     assert rollups.current(demo_db)
 
 
+def test_a_new_database_has_them_and_an_import_is_counted_after(con, tmp_path):
+    assert rollups.installed(con) and rollups.current(con)
+    path = tmp_path / "log.csv"
+    path.write_text("contact_date,rep,account,channel\n2026-06-01,a@x.nl,A,phone\n")
+    ingest.import_file(con, path)
+    assert not rollups.current(con)  # the bulk write left them behind: KPIs scan meanwhile
+    assert metrics.summary(con)["calls"] == 1
+    assert rollups.refresh(con) and rollups.current(con)
+    assert metrics.summary(con)["calls"] == 1
+    assert not rollups.refresh(con)
+
+
 def test_without_rollups_writes_work_as_before(con):
+    for table in rollups.TABLES:  # a database from before schema version 3, say
+        con.execute(f"drop table {table}")
     result = contacts.save_contact(
         con, {"contact_date": TODAY, "rep": "a@x.nl", "account": "A", "channel": "visit"}
     )
