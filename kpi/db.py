@@ -238,4 +238,8 @@ def transaction(
         con.execute("rollback")
         raise
     con.execute("commit")
+    # Sequences are not transactional: another session sees the bump made inside `work` before
+    # the commit, and may cache what it reads then under that version. A second bump, after the
+    # data is visible, makes sure the newest version always means committed data.
+    bump_version(con)
     return result

@@ -37,3 +37,21 @@ def test_a_new_database_has_the_current_schema(tmp_path):
     con = db.connect(tmp_path / "new.duckdb")
     assert db.schema_version(con) == db.SCHEMA_VERSION
     con.close()
+
+
+def test_the_newest_data_version_always_means_committed_data(con):
+    """Another session sees a bump made inside a transaction before that transaction commits,
+    and could cache what it reads under that version; transaction() bumps again after."""
+    other = con.cursor()
+    seen = {}
+
+    def work(c):
+        c.execute("insert into roster values ('a@x.nl', 'a@x.nl', 'A', null, 'rep')")
+        db.bump_version(c)
+        seen["version"] = db.data_version(other)
+        seen["rows"] = other.execute("select count(*) from roster").fetchone()[0]
+
+    before = db.data_version(other)
+    db.transaction(con.cursor(), work)
+    assert seen["version"] > before and seen["rows"] == 0  # the bump shows, the row does not
+    assert db.data_version(other) > seen["version"]  # so the version moves on after the commit
