@@ -10,6 +10,7 @@ import io
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -52,8 +53,9 @@ class FileResult:
 # ---------------------------------------------------------------------------------------------
 
 
-_DATE_FORMS = "'\\d{4}-\\d{2}-\\d{2}|\\d{2}-\\d{2}-\\d{4}|\\d{2}/\\d{2}/\\d{4}'"
-_DATE_FORMATS = "['%Y-%m-%d', '%d-%m-%Y', '%d/%m/%Y']"
+_ISO_DATE = "'\\d{4}-\\d{2}-\\d{2}'"
+_DUTCH_DATE = "'\\d{2}-\\d{2}-\\d{4}|\\d{2}/\\d{2}/\\d{4}'"
+_DUTCH_FORMATS = "['%d-%m-%Y', '%d/%m/%Y']"
 _AMOUNT_OK = "'\\d+(\\.\\d{1,2})?'"
 
 
@@ -72,9 +74,35 @@ def _decimal_norm(d: str) -> str:
     )
 
 
+# Whether a value may start or end with WHITESPACE. A cheap test of its first character and its
+# last bytes rather than a regular expression: run on every value of every column, a regular
+# expression cost more than all the parsing. A control character other than tab, CR or LF also
+# passes it (harmless: trim() then leaves the value as it is).
+_EDGE_WS = (
+    "(ascii({v}) <= 32 or ascii({v}) = 160"
+    + "".join(f" or ends_with({{v}}, chr({ord(ch)}))" for ch in F.WHITESPACE)
+    + ")"
+)
+
+
+def _trimmed(v: str) -> str:
+    """Value v trimmed of WHITESPACE, null when nothing is left."""
+    # trim() is costly on every value; most values have nothing to trim.
+    return (
+        f"case when {_EDGE_WS.format(v=v)} then nullif(trim({v}, $ws), '') else nullif({v}, '') end"
+    )
+
+
+# Kinds with a short list of spellings. A value that already is one (lower case, nothing to trim)
+# is taken as it is; only other values are trimmed and lower-cased, inside the CASE, which DuckDB
+# evaluates only for the rows that get that far.
+_VOCABULARY = ("enum", "bool", "level")
+
+
 def _build_validation_sql() -> str:
     # Layers, so each value is trimmed and cleaned once (DuckDB does not share work between the
-    # branches of a CASE): t trims, c cleans, p parses, the last select types and gives reasons.
+    # branches of a CASE): t trims (all but _VOCABULARY kinds), c cleans, p parses, the last
+    # select types and gives reasons.
     trimmed: list[str] = []
     cleaned: list[str] = []
     parsed: list[str] = []
@@ -82,33 +110,37 @@ def _build_validation_sql() -> str:
     reasons: list[str] = []
     for f in F.FIELDS:
         c = f.name
-        # trim() is costly on every value; most values have nothing to trim.
-        trimmed.append(
-            f"case when regexp_matches(s.{c}, $ws_ends) then nullif(trim(s.{c}, $ws), '')"
-            f" else nullif(s.{c}, '') end as r_{c}"
-        )
+        if f.kind in _VOCABULARY:
+            trimmed.append(f"s.{c} as v_{c}")
+            r = _trimmed(f"v_{c}")  # only where a spelling did not match as it is
+        else:
+            trimmed.append(f"{_trimmed(f's.{c}')} as r_{c}")
+            r = f"r_{c}"
         if f.kind == "text":
             typed.append(f"r_{c} as {c}")
         elif f.kind == "date":
+            # An ISO date is cast, which is faster than strptime and gives the same dates.
             parsed.append(
-                f"case when regexp_full_match(r_{c}, {_DATE_FORMS})"
-                f" then try_strptime(r_{c}, {_DATE_FORMATS})::date end as p_{c}"
+                f"case when regexp_full_match(r_{c}, {_ISO_DATE}) then try_cast(r_{c} as date)"
+                f" when regexp_full_match(r_{c}, {_DUTCH_DATE})"
+                f" then try_strptime(r_{c}, {_DUTCH_FORMATS})::date end as p_{c}"
             )
             typed.append(f"p_{c} as {c}")
             reasons.append(f"case when r_{c} is not null and p_{c} is null then 'bad_date:{c}' end")
         elif f.kind == "enum":
-            cleaned.append(f"lower(r_{c}) as l_{c}")
-            parsed.append(f"map($enum_{f.enum}_k, $enum_{f.enum}_v)[l_{c}] as p_{c}")
+            spelling = f"map($enum_{f.enum}_k, $enum_{f.enum}_v)"
+            parsed.append(f"coalesce({spelling}[v_{c}], {spelling}[lower({r})]) as p_{c}")
             typed.append(f"p_{c} as {c}")
-            reasons.append(f"case when r_{c} is not null and p_{c} is null then 'bad_enum:{c}' end")
+            reasons.append(f"case when p_{c} is null and {r} is not null then 'bad_enum:{c}' end")
         elif f.kind == "bool":
-            cleaned.append(f"lower(r_{c}) as l_{c}")
             parsed.append(
-                f"case when l_{c} in $bool_true then true when l_{c} in $bool_false then false end"
-                f" as p_{c}"
+                f"case when v_{c} in $bool_true then true when v_{c} in $bool_false then false"
+                f" when v_{c} is null then null"
+                f" when lower({r}) in $bool_true then true"
+                f" when lower({r}) in $bool_false then false end as p_{c}"
             )
             typed.append(f"coalesce(p_{c}, false) as {c}")
-            reasons.append(f"case when r_{c} is not null and p_{c} is null then 'bad_bool:{c}' end")
+            reasons.append(f"case when p_{c} is null and {r} is not null then 'bad_bool:{c}' end")
         elif f.kind == "decimal":
             cleaned.append(
                 f"nullif(replace(replace(replace(r_{c}, '€', ''), ' ', ''), chr(160), ''), '')"
@@ -130,21 +162,20 @@ def _build_validation_sql() -> str:
                 f" then 'bad_decimal:{c}' end"
             )
         elif f.kind == "level":
-            typed.append(
-                f"case when r_{c} is null then 0 when regexp_full_match(r_{c}, '[0-4]')"
-                f" then r_{c}::tinyint end as {c}"
+            parsed.append(
+                f"case when strlen(v_{c}) = 1 and v_{c} between '0' and '4' then v_{c}::tinyint"
+                f" when {r} is null then 0"
+                f" when regexp_full_match({r}, '[0-4]') then {r}::tinyint end as p_{c}"
             )
-            reasons.append(
-                f"case when r_{c} is not null and not regexp_full_match(r_{c}, '[0-4]')"
-                f" then 'bad_level:{c}' end"
-            )
+            typed.append(f"p_{c} as {c}")
+            reasons.append(f"case when p_{c} is null then 'bad_level:{c}' end")
         if f.required:
-            reasons.append(f"case when r_{c} is null then 'missing:{c}' end")
+            missing = f"p_{c} is null and {r} is null" if f.kind in _VOCABULARY else f"{r} is null"
+            reasons.append(f"case when {missing} then 'missing:{c}' end")
     reasons += [
         "case when p_contact_date > $today then 'future_date:contact_date' end",
-        "case when regexp_full_match(coalesce(r_commitment_level, '0'), '[1-4]')"
-        " and r_commitment is null then 'missing:commitment' end",
-        "case when coalesce(r_commitment_level, '0') = '0' and p_commitment_status is not null"
+        "case when p_commitment_level >= 1 and r_commitment is null then 'missing:commitment' end",
+        "case when p_commitment_level = 0 and p_commitment_status is not null"
         " then 'status_without_commitment:commitment_status' end",
     ]
     return f"""
@@ -174,9 +205,6 @@ def _validation_params(today: dt.date) -> dict[str, object]:
         "bool_false": list(F.BOOL_FALSE),
         "today": today,
         "ws": F.WHITESPACE,
-        "ws_ends": "^[{0}]|[{0}]$".format(
-            F.WHITESPACE.replace("\t", "\\t").replace("\r", "\\r").replace("\n", "\\n")
-        ),
     }
     for name in F.ENUMS:
         aliases = F.enum_aliases(name)
@@ -221,6 +249,10 @@ UPDATE_SET = ", ".join(
     for c in F.FIELD_NAMES
     if c != "contact_id"
 )
+# The matching key of a rep or account: trimmed and case-folded. trim() is slow (it looks up each
+# character's Unicode class), and a validated value is already trimmed of WHITESPACE: for plain
+# ASCII (as many bytes as characters) there is nothing left for trim() to take off.
+_KEY = "lower(case when strlen({v}) = length({v}) then {v} else trim({v}) end)"
 
 
 def write_validated(
@@ -239,7 +271,7 @@ def write_validated(
         updated = con.execute(
             f"""
             update contacts set {UPDATE_SET},
-                rep_key = lower(trim(v.rep)), account_key = lower(trim(v.account)),
+                rep_key = {_KEY.format(v="v.rep")}, account_key = {_KEY.format(v="v.account")},
                 source = $source, file_id = $file_id, line = v.line, updated_at = current_timestamp
             from validated as v
             where len(v.reasons) = 0 and v.contact_id is not null
@@ -254,7 +286,8 @@ def write_validated(
     inserted = con.execute(
         f"""
         insert into contacts ({_INSERT_COLS}, rep_key, account_key, source, file_id, line)
-        select {_SELECT_COLS}, lower(trim(rep)), lower(trim(account)), $source, $file_id, line
+        select {_SELECT_COLS}, {_KEY.format(v="rep")}, {_KEY.format(v="account")}, $source,
+            $file_id, line
         from validated as v
         where len(v.reasons) = 0 {new_only}
         """,
@@ -312,16 +345,17 @@ def read_layout(headers: list[str], delimiter: str) -> _Layout:
     return _Layout(delimiter, headers, mapping, ignored)
 
 
-def _detect_encoding(path: Path, progress: Progress) -> tuple[str, str, int, bool]:
-    """One pass over the file: (sha256, encoding, newline count, ends with newline)."""
-    size = path.stat().st_size
+def _detect_encoding(path: Path) -> tuple[str, str, int, bool]:
+    """One pass over the file: (sha256, encoding, newline count, ends with newline).
+
+    Runs on a thread of its own (see _import), so it reports no progress.
+    """
     digest = hashlib.sha256()
     newlines = 0
     last = b""
     utf8 = codecs.getincrementaldecoder("utf-8")()
     is_utf8 = True
     head = b""
-    done = 0
     nul_line = None
     with path.open("rb") as fh:
         while chunk := fh.read(CHUNK):
@@ -338,8 +372,6 @@ def _detect_encoding(path: Path, progress: Progress) -> tuple[str, str, int, boo
                     utf8.decode(chunk)
                 except UnicodeDecodeError:
                     is_utf8 = False
-            done += len(chunk)
-            progress(0.2 * done / max(size, 1), "reading")
     if is_utf8:
         try:
             utf8.decode(b"", final=True)
@@ -398,39 +430,65 @@ def _source(layout: _Layout, reader: str, line: str, raw: str, shape: str) -> st
     )
 
 
-_READ_FILE = """
+# Lines up to 20 MB (a long note pasted into a cell). The buffer size is given as well: with
+# only max_line_size raised, DuckDB 1.5 cuts the file into batches that make it write the
+# imported rows to disk twice, the second time single-threaded when the database is closed (0.6 s
+# for 1M rows, measured).
+_CSV_SIZES = "max_line_size = 20000000, buffer_size = 32000000"
+_READ_FILE = f"""
     read_csv($path, delim = $delim, quote = '"', escape = '"', header = false, skip = 1,
              columns = $columns, auto_detect = false, null_padding = false, strict_mode = true,
-             store_rejects = true, max_line_size = 20000000)
+             store_rejects = true, {_CSV_SIZES})
 """
 
 
-def _validate_fast(
-    con: duckdb.DuckDBPyConnection,
-    path: Path,
-    layout: _Layout,
-    lines: int,
-    today: dt.date | None,
-) -> bool:
-    """Validate a regular UTF-8 CSV straight from the file, in parallel.
-
-    Only when every record is one physical line and well formed, so that record k is line k + 2;
-    returns False (nothing kept) otherwise, and the careful path takes over.
-    """
-    n = len(layout.headers)
-    params = {
+def _read_file_params(path: Path, layout: _Layout) -> dict[str, object]:
+    return {
         "path": str(path),
         "delim": layout.delimiter,
-        "columns": {f"c{i}": "VARCHAR" for i in range(n)},
+        "columns": {f"c{i}": "VARCHAR" for i in range(len(layout.headers))},
     }
+
+
+def _utf8_layout(path: Path) -> _Layout | None:
+    """The file's layout when its header reads as UTF-8 and names the required columns, else None
+    (_import reads it again once the encoding is known, and reports any problem then)."""
+    try:
+        delimiter, headers = _read_header(path, "utf-8-sig")
+        return read_layout(headers, delimiter)
+    except (UnicodeDecodeError, FileUnreadable):
+        return None
+
+
+def _validate_fast(
+    con: duckdb.DuckDBPyConnection, path: Path, layout: _Layout, today: dt.date | None
+) -> bool:
+    """Validate a CSV as UTF-8 straight from the file, in parallel, into `validated`.
+
+    Runs before the encoding and line count are known; _number_lines decides afterwards whether
+    the result can be used. False, with nothing kept, when DuckDB cannot read the file so.
+    """
+    try:
+        validate(
+            con,
+            _source(layout, _READ_FILE, "null::integer", "null::varchar", "null::varchar"),
+            _read_file_params(path, layout),
+            today,
+        )
+    except duckdb.Error:  # not a CSV DuckDB can read as UTF-8: the careful path decides
+        con.execute("drop table if exists validated")
+        return False
+    return True
+
+
+def _number_lines(con: duckdb.DuckDBPyConnection, path: Path, layout: _Layout, lines: int) -> bool:
+    """Give each record in `validated` its line, k + 2 for record k, when every record is one
+    well-formed physical line; otherwise drop `validated` and return False (the careful path
+    takes over)."""
+    n = len(layout.headers)
+    params = _read_file_params(path, layout)
     # Blank lines and line breaks inside quotes make records and lines disagree; DuckDB skips
     # blank lines and reports malformed ones in reject_errors.
-    validate(
-        con,
-        _source(layout, _READ_FILE, "null::integer", "null::varchar", "null::varchar"),
-        params,
-        today,
-    )
     records = con.execute("select count(*) from validated").fetchone()[0]
     malformed = con.execute("select count(*) from reject_errors").fetchone()[0]
     all_blank = 0
@@ -537,9 +595,9 @@ def _validate_careful(
     columns = {"__l": "INTEGER", "__s": "VARCHAR", "__r": "VARCHAR"} | {
         f"c{i}": "VARCHAR" for i in range(n)
     }
-    reader = """read_csv($path, delim = ',', quote = '"', escape = '"', header = false,
-                         columns = $columns, auto_detect = false, strict_mode = true,
-                         max_line_size = 20000000)"""
+    reader = f"""read_csv($path, delim = ',', quote = '"', escape = '"', header = false,
+                          columns = $columns, auto_detect = false, strict_mode = true,
+                          {_CSV_SIZES})"""
     source = _source(layout, reader, "__l", "__r", "nullif(__s, '')")
     # Structure-problem rows are all empty fields; keep them anyway (they are rejects).
     source = source.replace(" where coalesce(", " where __s is not null or coalesce(")
@@ -641,70 +699,90 @@ def import_file(
     result = FileResult(path=str(path), name=name or path.name)
     kind = _check_path(path)
     cur = con.cursor()  # temp tables stay private to this import
-    with tempfile.TemporaryDirectory(prefix="commitboard-") as tmp:
-        tmpdir = Path(tmp)
-        raw_of = None
-        if kind == "xlsx":
-            digest = _sha256(path)
-            records = _records_xlsx(path)
-            header = next((r for r in records if any(v.strip() for v in r[1])), None)
-            if header is None:
-                raise FileUnreadable("empty sheet: no header row")
-            layout = read_layout([str(h) for h in header[1]], ",")
-        else:
-            digest, encoding, newlines, ends_nl = _detect_encoding(path, report)
-            delimiter, headers = _read_header(path, encoding)
-            layout = read_layout(headers, delimiter)
-        result.ignored_columns = layout.ignored
-        if cur.execute("select 1 from imported_files where sha256 = ?", [digest]).fetchone():
-            result.skipped = True
-            report(1.0, "skipped")
-            return result
-        report(0.25, "validating")
-        if kind == "xlsx":
-            _validate_careful(cur, records, layout, tmpdir, today)
-        else:
-            lines = newlines + (0 if ends_nl else 1)
-            fast = encoding == "utf-8-sig" and _validate_fast(cur, path, layout, lines, today)
-            if fast:
-                raw_of = lambda wanted: _raw_lines(path, encoding, wanted)  # noqa: E731
-            else:
-                recs = _records_csv(path, encoding, layout.delimiter)
-                next(recs)  # the header
-                _validate_careful(cur, recs, layout, tmpdir, today)
-        report(0.6, "writing")
-
-        def write(c: duckdb.DuckDBPyConnection) -> None:
-            file_id = c.execute("select nextval('file_id_seq')").fetchone()[0]
-            inserted, updated, _ = write_validated(c, source="import", file_id=file_id)
-            rejected = _write_rejects(c, file_id, layout, raw_of)
-            result.file_id = file_id
-            result.accepted = inserted + updated
-            result.updated = updated
-            result.rejected = rejected
-            result.rows_read = result.accepted + result.rejected
-            c.execute(
-                "insert into imported_files values (?, ?, ?, ?, ?, ?, ?, ?, current_timestamp)",
-                [
-                    file_id,
-                    str(path),
-                    result.name,
-                    digest,
-                    result.rows_read,
-                    result.accepted,
-                    updated,
-                    result.rejected,
-                ],
-            )
-            bump_version(c)
-
-        try:
-            transaction(cur, write)
-        finally:
-            cur.execute("drop table if exists validated")
-            cur.close()
-    report(1.0, "done")
+    try:
+        with tempfile.TemporaryDirectory(prefix="commitboard-") as tmp:
+            _import(cur, path, kind, Path(tmp), result, report, today)
+    finally:
+        cur.execute("drop table if exists validated")
+        cur.close()
+    report(1.0, "skipped" if result.skipped else "done")
     return result
+
+
+def _import(
+    cur: duckdb.DuckDBPyConnection,
+    path: Path,
+    kind: str,
+    tmpdir: Path,
+    result: FileResult,
+    report: Progress,
+    today: dt.date | None,
+) -> None:
+    """import_file's work on the import's own cursor, filling in `result`."""
+    raw_of = None
+    report(0.0, "reading")
+    if kind == "xlsx":
+        digest = _sha256(path)
+        records = _records_xlsx(path)
+        header = next((r for r in records if any(v.strip() for v in r[1])), None)
+        if header is None:
+            raise FileUnreadable("empty sheet: no header row")
+        layout = read_layout([str(h) for h in header[1]], ",")
+    else:
+        # The pass over the file in Python (hash, encoding, line count) runs on a thread while
+        # DuckDB already validates the file as UTF-8, the usual case: hashlib and DuckDB both
+        # release the GIL, and the file is read twice from the page cache. A file then found to
+        # be imported before, not UTF-8 or irregular throws that validation away.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            scan = pool.submit(_detect_encoding, path)
+            early = _utf8_layout(path)
+            fast = early is not None and _validate_fast(cur, path, early, today)
+            digest, encoding, newlines, ends_nl = scan.result()
+        delimiter, headers = _read_header(path, encoding)
+        layout = read_layout(headers, delimiter)
+    result.ignored_columns = layout.ignored
+    if cur.execute("select 1 from imported_files where sha256 = ?", [digest]).fetchone():
+        result.skipped = True
+        return
+    report(0.25, "validating")
+    if kind == "xlsx":
+        _validate_careful(cur, records, layout, tmpdir, today)
+    else:
+        lines = newlines + (0 if ends_nl else 1)
+        fast = fast and encoding == "utf-8-sig" and _number_lines(cur, path, layout, lines)
+        if fast:
+            raw_of = lambda wanted: _raw_lines(path, encoding, wanted)  # noqa: E731
+        else:
+            recs = _records_csv(path, encoding, layout.delimiter)
+            next(recs)  # the header
+            _validate_careful(cur, recs, layout, tmpdir, today)
+    report(0.6, "writing")
+
+    def write(c: duckdb.DuckDBPyConnection) -> None:
+        file_id = c.execute("select nextval('file_id_seq')").fetchone()[0]
+        inserted, updated, _ = write_validated(c, source="import", file_id=file_id)
+        rejected = _write_rejects(c, file_id, layout, raw_of)
+        result.file_id = file_id
+        result.accepted = inserted + updated
+        result.updated = updated
+        result.rejected = rejected
+        result.rows_read = result.accepted + result.rejected
+        c.execute(
+            "insert into imported_files values (?, ?, ?, ?, ?, ?, ?, ?, current_timestamp)",
+            [
+                file_id,
+                str(path),
+                result.name,
+                digest,
+                result.rows_read,
+                result.accepted,
+                updated,
+                result.rejected,
+            ],
+        )
+        bump_version(c)
+
+    transaction(cur, write)
 
 
 def _sha256(path: Path) -> str:

@@ -54,6 +54,9 @@ def q(text: str) -> str:
         ("contact_date", "31-03-2026", dt.date(2026, 3, 31)),
         ("contact_date", "31/03/2026", dt.date(2026, 3, 31)),
         ("contact_date", " 2026-03-31 ", dt.date(2026, 3, 31)),
+        ("contact_date", "2024-02-29", dt.date(2024, 2, 29)),
+        ("contact_date", "29-02-2024", dt.date(2024, 2, 29)),
+        ("contact_date", "0999-12-31", dt.date(999, 12, 31)),
         ("commitment_due", "01-07-2026", dt.date(2026, 7, 1)),  # due dates may lie ahead
         ("appointment_planned", "ja", True),
         ("appointment_planned", "Nee", False),
@@ -94,6 +97,13 @@ def q(text: str) -> str:
         ("would_repeat", "nee", "no"),
         ("commitment_level", "", 0),
         ("commitment_level", "0", 0),
+        # Spellings that are not already lower case and trimmed take the longer way.
+        ("commitment_level", " 0 ", 0),
+        ("commitment_level", q("\t "), 0),
+        ("appointment_planned", q(" Ja\u00a0"), True),
+        ("would_repeat", q("\tdeels"), "partly"),
+        ("contact_role", "BOARD", "board"),
+        ("commitment_status", "", None),
     ],
 )
 def test_accepted_values(con, tmp_path, column, raw, stored):
@@ -106,6 +116,11 @@ def test_accepted_values(con, tmp_path, column, raw, stored):
     ("fields", "reason"),
     [
         ({"contact_date": "2026-02-30"}, "bad_date:contact_date"),
+        ({"contact_date": "2025-02-29"}, "bad_date:contact_date"),
+        ({"contact_date": "29/02/2025"}, "bad_date:contact_date"),
+        ({"contact_date": "2026-04-31"}, "bad_date:contact_date"),
+        ({"contact_date": "2026-13-01"}, "bad_date:contact_date"),
+        ({"contact_date": "2026-03-31T10:00"}, "bad_date:contact_date"),
         ({"contact_date": "2026-3-31"}, "bad_date:contact_date"),
         ({"contact_date": "31.03.2026"}, "bad_date:contact_date"),
         ({"contact_date": "03/31/2026"}, "bad_date:contact_date"),
@@ -131,6 +146,15 @@ def test_accepted_values(con, tmp_path, column, raw, stored):
         ({"commitment_level": "2.0"}, "bad_level:commitment_level"),
         ({"commitment_level": "-1"}, "bad_level:commitment_level"),
         ({"commitment_level": "2"}, "missing:commitment"),
+        ({"commitment_level": " 2 "}, "missing:commitment"),
+        ({"commitment_level": " 5 "}, "bad_level:commitment_level"),
+        ({"channel": q(" \t")}, "missing:channel"),
+        ({"channel": " faxen "}, "bad_enum:channel"),
+        ({"quote_sent": " misschien"}, "bad_bool:quote_sent"),
+        (
+            {"commitment_level": " 0 ", "commitment_status": "Open"},
+            "status_without_commitment:commitment_status",
+        ),
         (
             {"commitment_level": "0", "commitment_status": "open"},
             "status_without_commitment:commitment_status",
@@ -146,6 +170,75 @@ def test_rejected_values(con, tmp_path, fields, reason):
     row, reasons = one(con, tmp_path, **fields)
     assert row is None
     assert reason in reasons
+
+
+@pytest.mark.parametrize("ws", [" ", "\t", "\u00a0", "\r", "\n"])
+@pytest.mark.parametrize("end", ["start", "end"])
+@pytest.mark.parametrize(
+    ("column", "raw", "stored"),
+    [
+        ("notes", "zie mail", "zie mail"),
+        ("channel", "Bezoek", "visit"),
+        ("contact_date", "2026-03-31", dt.date(2026, 3, 31)),
+    ],
+)
+def test_white_space_at_either_end_of_a_value_is_trimmed(
+    con, tmp_path, ws, end, column, raw, stored
+):
+    padded = ws + raw if end == "start" else raw + ws
+    row, reasons = one(con, tmp_path, **{column: q(padded)})
+    assert reasons == []
+    assert row[column] == stored
+
+
+@pytest.mark.parametrize(
+    ("fields", "column", "stored", "reasons"),
+    [
+        # Only WHITESPACE is trimmed; other control characters stay and are not guessed away.
+        ({"notes": "\x01zie mail\x02"}, "notes", "\x01zie mail\x02", []),
+        ({"channel": "\x0bphone"}, "channel", None, ["bad_enum:channel"]),
+        ({"notes": q(" \t\u00a0 ")}, "notes", None, []),
+    ],
+)
+def test_only_white_space_is_trimmed(con, tmp_path, fields, column, stored, reasons):
+    row, got = one(con, tmp_path, **fields)
+    assert got == reasons
+    assert (row[column] if row else None) == stored
+
+
+def test_rep_and_account_keys_fold_unicode_spaces_and_case(con, tmp_path):
+    """An em space or ideographic space is not WHITESPACE, so the value keeps it, but the key
+    (trimmed and case-folded, as the roster matches) does not."""
+    import_rows(
+        con,
+        tmp_path,
+        [
+            {**BASE, "rep": "Ånna\u2003", "account": "\u3000Café"},
+            {**BASE, "rep": "ånna", "account": "CAFÉ"},
+        ],
+    )
+    assert con.execute(
+        "select count(distinct rep_key), count(distinct account_key), min(rep_key),"
+        " min(account_key), count(distinct rep) from contacts"
+    ).fetchone() == (1, 1, "ånna", "café", 2)
+
+
+def test_progress_is_reported_from_the_calling_thread(con, tmp_path):
+    """The hash and line count run on a thread of their own while DuckDB validates; progress
+    (a Streamlit widget in the app) must still only be reported from the caller's thread."""
+    import threading
+
+    seen = []
+    path = tmp_path / "f.csv"
+    path.write_text("contact_date,rep,account,channel\n2026-03-31,a,b,phone\n")
+    ingest.import_file(
+        con,
+        path,
+        today=TODAY,
+        progress=lambda _f, stage: seen.append((threading.current_thread(), stage)),
+    )
+    assert {thread for thread, _ in seen} == {threading.current_thread()}
+    assert [stage for _, stage in seen] == ["reading", "validating", "writing", "done"]
 
 
 def test_every_reason_is_listed(con, tmp_path):
@@ -219,6 +312,23 @@ def test_utf8_with_and_without_bom_any_delimiter(con, tmp_path, bom, delimiter):
     result = ingest.import_file(con, path, today=TODAY)
     assert (result.accepted, result.rejected) == (1, 0)
     assert con.execute("select account, notes from contacts").fetchone() == ("Ørsted", "👍 prima")
+
+
+def test_windows_1252_file_keeps_its_rejects_exact(con, tmp_path):
+    """DuckDB first reads every CSV as UTF-8 (the usual case) while Python works out the
+    encoding; for a Windows-1252 file that first reading is thrown away, and its rejects keep
+    their own line and raw text, decoded."""
+    text = "datum;medewerker;klant;kanaal\r\n31-03-2026;Sanne;Café;bezoek\r\n31-03-2026;Sanne;Café;fax\r\n"
+    path = tmp_path / "export.csv"
+    path.write_bytes(text.encode("cp1252"))
+    result = ingest.import_file(con, path, today=TODAY)
+    assert (result.accepted, result.rejected) == (1, 1)
+    assert con.execute("select line, raw, reasons from rejects").fetchone() == (
+        3,
+        "31-03-2026;Sanne;Café;fax",
+        ["bad_enum:channel"],
+    )
+    assert con.execute("select account, line from contacts").fetchone() == ("Café", 2)
 
 
 def test_headers_match_case_and_spaces(con, tmp_path):
