@@ -119,6 +119,8 @@ UNREADABLE_NL: tuple[tuple[re.Pattern[str], str], ...] = tuple(
          r"binaire gegevens (NUL-tekens, eerst op regel \1): geen CSV- of XLSX-contactlog"),
         (r"^cannot decode the file: save it as UTF-8 or Windows-1252 CSV$",
          "de tekens in het bestand zijn niet te lezen: sla het op als CSV in UTF-8 of Windows-1252"),
+        (r"^cannot decode the file as UTF-16 \(it is cut or damaged\): save it again$",
+         "het bestand is niet te lezen als UTF-16 (het is afgebroken of beschadigd): sla het opnieuw op"),
         (r"^empty file: no header line$", "leeg bestand: geen kopregel"),
         (r"^empty sheet: no header row$", "leeg werkblad: geen kopregel"),
         (r"^no such file$", "bestand bestaat niet"),

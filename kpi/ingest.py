@@ -378,6 +378,17 @@ def _detect_encoding(path: Path) -> tuple[str, str, int, bool]:
         except UnicodeDecodeError:
             is_utf8 = False
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # A BOM promises UTF-16; a cut or damaged file breaks that promise only further on.
+        utf16 = codecs.getincrementaldecoder("utf-16")()
+        try:
+            with path.open("rb") as fh:
+                while chunk := fh.read(CHUNK):
+                    utf16.decode(chunk)
+            utf16.decode(b"", final=True)
+        except UnicodeDecodeError:
+            raise FileUnreadable(
+                "cannot decode the file as UTF-16 (it is cut or damaged): save it again"
+            ) from None
         encoding = "utf-16"
     elif nul_line is not None:
         raise FileUnreadable(
