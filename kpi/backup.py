@@ -142,6 +142,8 @@ def copy_database(
     _check_target(target, force)
     partial = _partial(target, "partial")
     wal = partial.with_name(partial.name + ".wal")
+    # SQL identifiers and ATTACH paths cannot be bound: the alias is generated here (hex only),
+    # the source name is quoted by _ident and the path by _literal; no user value is pasted.
     alias = f"backup_{uuid.uuid4().hex[:12]}"
     cur = con.cursor()
     try:
