@@ -27,6 +27,16 @@ def db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     return Path(env) if env else DEFAULT_DB
 
 
+def limit_memory(con: duckdb.DuckDBPyConnection, limit: str) -> None:
+    """Cap how much memory DuckDB keeps for this database's data and running queries (e.g.
+    '512MB'); it spills the rest to disk. The cap holds for every connection to the same file in
+    this process. Raises StoreError for a value DuckDB does not understand."""
+    try:
+        con.execute("set memory_limit = ?", [limit])
+    except duckdb.Error as exc:
+        raise StoreError(f"memory limit {limit!r}: {_first_line(exc)}") from None
+
+
 # Each step takes the schema from version i to i + 1 and runs inside one transaction.
 _V1 = """
 create table meta (key varchar primary key, value varchar not null);

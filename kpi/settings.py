@@ -29,6 +29,12 @@ SETTINGS: tuple[Setting, ...] = (
         "20000",
         "How many demo contacts `make run` creates when the database is empty.",
     ),
+    Setting(
+        "COMMITBOARD_MEMORY_LIMIT",
+        "512MB",
+        "How much memory DuckDB may use in the app (e.g. `512MB`, `2GB`); it spills the rest to"
+        " disk. Keeps the app process under 1 GB with 10M contacts.",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -19,10 +19,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app.py"
 WARM_UP_TIMEOUT = 120.0  # seconds; a warm-up that takes longer is abandoned, the server runs on
-# DuckDB's own cap (its default is 80% of the machine's memory): it keeps up to this much of the
-# database and of running queries in memory and spills the rest. With Python, pandas and
-# Streamlit that keeps the app process under 1 GB with 10M contacts (bench/RESULTS.md).
-DUCKDB_MEMORY_LIMIT = "512MB"
 
 log = logging.getLogger("commitboard.serve")
 
@@ -32,14 +28,14 @@ def preload() -> object:
     DuckDB's memory and bring the rollups up to date. The connection returned must stay open:
     while it is, the app's own connection to the same file shares its database (and so the cap
     and the cache)."""
-    sys.path.insert(0, str(ROOT))
     import altair  # noqa: F401
     import pandas  # noqa: F401
 
-    from kpi import charts, contacts, db, exports, metrics, rollups  # noqa: F401
+    from kpi import charts, contacts, db, exports, metrics, rollups, settings  # noqa: F401
 
     con = db.connect(db.db_path())
-    con.execute(f"set memory_limit = '{DUCKDB_MEMORY_LIMIT}'")  # a constant of this file
+    # The same cap the app sets on its own connection (COMMITBOARD_MEMORY_LIMIT).
+    db.limit_memory(con, settings.get("COMMITBOARD_MEMORY_LIMIT"))
     if rollups.installed(con) and not rollups.current(con):
         # A bulk write (an import, the demo data) left them behind: count again once now,
         # rather than have every dashboard visit scan the contacts.
@@ -101,7 +97,13 @@ def install_warm_up() -> None:
 
 def main(argv: list[str]) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
-    database = preload()  # noqa: F841 (kept open while the server runs)
+    sys.path.insert(0, str(ROOT))
+    from kpi.db import StoreError
+
+    try:
+        database = preload()  # noqa: F841 (kept open while the server runs)
+    except StoreError as exc:
+        sys.exit(f"commitboard: {exc}")
     install_warm_up()
     from streamlit.web.cli import main as streamlit_main
 

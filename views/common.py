@@ -27,6 +27,9 @@ NOBODY = Viewer(role="nobody")
 @st.cache_resource(show_spinner=False)
 def _connection(path: str) -> duckdb.DuckDBPyConnection:
     con = db.connect(path)
+    # DuckDB's own default is 80% of the machine; with 10M contacts that would take the app
+    # past 1 GB (bench/RESULTS.md).
+    db.limit_memory(con, settings.get("COMMITBOARD_MEMORY_LIMIT"))
     # `python -m kpi backup` cannot open the file while this process holds it, so it asks us.
     backup.serve_requests(con, path)
     return con

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from kpi import contacts, db, roster
 
 VALUES = {
@@ -55,3 +57,12 @@ def test_the_newest_data_version_always_means_committed_data(con):
     db.transaction(con.cursor(), work)
     assert seen["version"] > before and seen["rows"] == 0  # the bump shows, the row does not
     assert db.data_version(other) > seen["version"]  # so the version moves on after the commit
+
+
+def test_the_memory_limit_is_set_and_a_bad_one_is_refused(con):
+    db.limit_memory(con, "300MB")
+    assert con.execute("select current_setting('memory_limit')").fetchone()[0] == "286.1 MiB"
+    for bad in ("lots", "12 parsecs", "'; drop table contacts; --"):
+        with pytest.raises(db.StoreError, match="memory limit"):
+            db.limit_memory(con, bad)
+    assert con.execute("select count(*) from contacts").fetchone()[0] == 0

@@ -219,3 +219,23 @@ def test_the_open_tab_stays_open_when_the_language_changes(small_db):
     assert not at.exception
     assert at.session_state["dash_tabs"].endswith("Per accountmanager")
     assert len(at.dataframe) == 1  # still the per-rep table, now in Dutch
+
+
+def test_the_app_caps_duckdbs_memory(small_db, monkeypatch):
+    """Uncapped, DuckDB may take 80% of the machine and the app went past 1 GB with 10M contacts
+    (bench/RESULTS.md); the app's connection sets COMMITBOARD_MEMORY_LIMIT (default 512MB)."""
+    import duckdb
+
+    at = open_page("dashboard")
+    assert not at.exception
+    with duckdb.connect(str(small_db)) as same_database:  # shares the app's database instance
+        limit = same_database.execute("select current_setting('memory_limit')").fetchone()[0]
+    assert limit == "488.2 MiB"
+
+
+def test_a_memory_limit_duckdb_does_not_understand_is_one_clear_error(small_db, monkeypatch):
+    monkeypatch.setenv("COMMITBOARD_MEMORY_LIMIT", "plenty")
+    at = open_page("dashboard")
+    assert not at.exception
+    assert "memory limit 'plenty'" in at.error[0].value
+    assert not at.metric
