@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from kpi import rollups
@@ -277,6 +278,56 @@ def _empty_totals() -> pd.DataFrame:
     ).astype({key: "float64" for key in FRAME_KPIS if key not in COUNT_KEYS})
 
 
+def _column(values: tuple[object, ...], duckdb_type: str) -> object:
+    """One column of a small result as .df() would give it: int64 (float64 when it holds a
+    null), float64 for decimals and doubles, datetime64[us] for dates, else pandas' str."""
+    if duckdb_type in _INT_TYPES:
+        return np.array(values, dtype="float64" if None in values else "int64")
+    if duckdb_type in ("DOUBLE", "FLOAT") or duckdb_type.startswith("DECIMAL"):
+        return np.array(values, dtype="float64")
+    if duckdb_type == "DATE":
+        return np.array(values, dtype="datetime64[us]")
+    return pd.array(values, dtype="str")
+
+
+_INT_TYPES = frozenset({"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UBIGINT"})
+
+
+def _frames_of(
+    wanted: set[tuple[str, str]],
+) -> Callable[[duckdb.DuckDBPyConnection], dict[tuple[str, str], pd.DataFrame]]:
+    """A fetch for _from_rollups_or_contacts: the KPI rows of the result cut into one DataFrame
+    per wanted (period, grouping), with rep_team named team. Built from plain columns: the
+    result is small (a row per week, rep or team), and .df() with pandas' own splitting cost
+    more than the query itself (bench/RESULTS.md, section 2)."""
+
+    def fetch(result: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], pd.DataFrame]:
+        names = [column[0] for column in result.description]
+        types = {column[0]: str(column[1]) for column in result.description}
+        parts: dict[tuple[str, str], list[tuple]] = {key: [] for key in wanted}
+        for row in result.fetchall():
+            if (row[0], row[1]) in parts:
+                parts[row[0], row[1]].append(row)
+        frames = {}
+        for (period, name), rows in parts.items():
+            if name == "none" and not rows:
+                frames[period, name] = _empty_totals()
+                continue
+            found = dict(zip(names, zip(*rows, strict=True), strict=True)) if rows else {}
+            frames[period, name] = pd.DataFrame(
+                {
+                    _RENAMED.get(column, column): _column(found.get(column, ()), types[column])
+                    for column in (*_GROUPINGS[name], *FRAME_KPIS)
+                }
+            )
+        return frames
+
+    return fetch
+
+
+_RENAMED = {"rep_team": "team"}
+
+
 def _kpi_frames(
     con: duckdb.DuckDBPyConnection,
     window: Window,
@@ -291,22 +342,9 @@ def _kpi_frames(
         filters,
         current_start=window.start if before else None,
     )
-    rows = _from_rollups_or_contacts(con, KPI_ROLLUP_SQL, KPI_SQL, params)
-    # One pass over the rows to find each frame's (not one boolean mask per frame).
-    positions = rows.groupby(["period", "grouping_name"], sort=False).indices
-    frames: dict[tuple[str, str], pd.DataFrame] = {}
-    for name, period in wanted:
-        if period == "previous" and before is None:
-            continue
-        keys = _GROUPINGS[name]
-        picked = positions.get((period, name), [])
-        frame = rows.iloc[picked][[*keys, *FRAME_KPIS]].reset_index(drop=True)
-        if name == "none" and frame.empty:
-            frame = _empty_totals()
-        elif name == "week":
-            frame = frame.astype({"iso_year": "int64", "iso_week": "int64"})
-        frames[name, period] = frame.rename(columns={"rep_team": "team"})
-    return frames
+    keys = {(period, name) for name, period in wanted if before or period != "previous"}
+    found = _from_rollups_or_contacts(con, KPI_ROLLUP_SQL, KPI_SQL, params, _frames_of(keys))
+    return {(name, period): frame for (period, name), frame in found.items()}
 
 
 def kpi_frame(

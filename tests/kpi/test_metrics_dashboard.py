@@ -68,3 +68,28 @@ def test_contact_span(small):
 
 def test_contact_span_of_an_empty_database(con):
     assert metrics.contact_span(con) == {"contacts": 0, "first": None, "last": None}
+
+
+COUNTS = {"contacts", "calls", "appointments", "quotes", "learning_moments", "quick_quotes"}
+
+
+def expected_types(keys: dict[str, str]) -> dict[str, str]:
+    kpis = {k: "int64" if k in COUNTS else "float64" for k in metrics.FRAME_KPIS}
+    return keys | kpis
+
+
+@pytest.mark.parametrize(
+    "window", [APRIL, Window(D(2030, 1, 1), D(2030, 3, 31))], ids=["april", "empty"]
+)
+def test_the_dashboards_frames_have_the_same_columns_and_types_with_or_without_rows(small, window):
+    """dashboard_kpis builds its frames from plain columns (not .df()); the page's charts and
+    tables rely on these types, also for a window without contacts."""
+    result = metrics.dashboard_kpis(small, window)
+    weekly = {"iso_year": "int64", "iso_week": "int64", "week_start": "datetime64[us]"}
+    per_rep = {"rep_key": "str", "rep_name": "str", "team": "str"}
+    assert dict(result.weekly.dtypes.astype(str)) == expected_types(weekly)
+    assert dict(result.per_rep.dtypes.astype(str)) == expected_types(per_rep)
+    assert len(result.weekly) == (2 if window == APRIL else 0)  # C03 and C04, weeks 14 and 15
+    assert result.per_rep.equals(
+        metrics.kpi_frame(small, window, by="rep").rename(columns={"rep_team": "team"})
+    )
