@@ -299,6 +299,9 @@ def pages_to_measure(app_root: Path, db_path: Path, args: argparse.Namespace) ->
     if args.compare_root:
         root = args.compare_root.resolve()
         pages[f"dashboard at {root}"] = replace(dashboard, script=root / "app.py")
+        pages[f"dashboard at {root}, scripts/serve.py"] = replace(
+            dashboard, script=root / "app.py", launcher=True
+        )
     if args.option:
         pages[f"dashboard, {' '.join(args.option)}"] = replace(
             dashboard, options=tuple(args.option)

@@ -293,25 +293,33 @@ def _column(values: tuple[object, ...], duckdb_type: str) -> object:
 _INT_TYPES = frozenset({"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UBIGINT"})
 
 
-def _frames_of(
-    wanted: set[tuple[str, str]],
-) -> Callable[[duckdb.DuckDBPyConnection], dict[tuple[str, str], pd.DataFrame]]:
-    """A fetch for _from_rollups_or_contacts: the KPI rows of the result cut into one DataFrame
-    per wanted (period, grouping), with rep_team named team. Built from plain columns: the
-    result is small (a row per week, rep or team), and .df() with pandas' own splitting cost
-    more than the query itself (bench/RESULTS.md, section 2)."""
+@dataclass(frozen=True)
+class _Parts:
+    """A KPI result cut up: a DataFrame per (period, grouping) asked for, and each period's
+    totals row (grouping "none") as a plain dict, None when the period has no contacts."""
 
-    def fetch(result: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], pd.DataFrame]:
+    frames: dict[tuple[str, str], pd.DataFrame]
+    totals: dict[str, dict[str, object] | None]
+
+
+def _parts_of(
+    wanted: set[tuple[str, str]],
+) -> Callable[[duckdb.DuckDBPyConnection], _Parts]:
+    """A fetch for _from_rollups_or_contacts: the KPI rows cut into _Parts, rep_team named team.
+    Built from plain columns: the result is small (a row per week, rep or team), and .df() with
+    pandas' own splitting cost more than the query itself (bench/RESULTS.md, section 2)."""
+
+    def fetch(result: duckdb.DuckDBPyConnection) -> _Parts:
         names = [column[0] for column in result.description]
         types = {column[0]: str(column[1]) for column in result.description}
         parts: dict[tuple[str, str], list[tuple]] = {key: [] for key in wanted}
         for row in result.fetchall():
             if (row[0], row[1]) in parts:
                 parts[row[0], row[1]].append(row)
-        frames = {}
+        frames, totals = {}, {}
         for (period, name), rows in parts.items():
-            if name == "none" and not rows:
-                frames[period, name] = _empty_totals()
+            if name == "none":
+                totals[period] = dict(zip(names, rows[0], strict=True)) if rows else None
                 continue
             found = dict(zip(names, zip(*rows, strict=True), strict=True)) if rows else {}
             frames[period, name] = pd.DataFrame(
@@ -320,7 +328,7 @@ def _frames_of(
                     for column in (*_GROUPINGS[name], *FRAME_KPIS)
                 }
             )
-        return frames
+        return _Parts(frames, totals)
 
     return fetch
 
@@ -328,13 +336,13 @@ def _frames_of(
 _RENAMED = {"rep_team": "team"}
 
 
-def _kpi_frames(
+def _kpi_parts(
     con: duckdb.DuckDBPyConnection,
     window: Window,
     filters: Filters,
     wanted: tuple[tuple[str, str], ...],
-) -> dict[tuple[str, str], pd.DataFrame]:
-    """One query, the KPI frames `wanted` as (grouping, period) pairs; period "previous" is
+) -> _Parts:
+    """One query, the KPI parts `wanted` as (grouping, period) pairs; period "previous" is
     Window.previous(), there only when asked for and the window is closed."""
     before = window.previous() if any(period == "previous" for _, period in wanted) else None
     params = query_params(
@@ -343,8 +351,23 @@ def _kpi_frames(
         current_start=window.start if before else None,
     )
     keys = {(period, name) for name, period in wanted if before or period != "previous"}
-    found = _from_rollups_or_contacts(con, KPI_ROLLUP_SQL, KPI_SQL, params, _frames_of(keys))
-    return {(name, period): frame for (period, name), frame in found.items()}
+    return _from_rollups_or_contacts(con, KPI_ROLLUP_SQL, KPI_SQL, params, _parts_of(keys))
+
+
+def _totals_frame(row: dict[str, object] | None) -> pd.DataFrame:
+    """kpi_frame(by="none"): the totals row as a one-row frame."""
+    if row is None:
+        return _empty_totals()
+    kpis = _kpi_values(row)
+    return pd.DataFrame(
+        {
+            key: np.array(
+                [row[key] if key == "quick_quotes" else kpis[key]],
+                dtype="int64" if key in COUNT_KEYS else "float64",
+            )
+            for key in FRAME_KPIS
+        }
+    )
 
 
 def kpi_frame(
@@ -356,13 +379,17 @@ def kpi_frame(
     """All 12 KPIs (plus quick_quotes) for the window, one row per group: none, rep, week or team."""
     if by not in _GROUPINGS:
         raise ValueError(f"unknown grouping {by!r}")
-    return _kpi_frames(con, window, filters, ((by, "current"),))[by, "current"]
+    parts = _kpi_parts(con, window, filters, ((by, "current"),))
+    return _totals_frame(parts.totals["current"]) if by == "none" else parts.frames["current", by]
 
 
-def _as_summary(frame: pd.DataFrame) -> dict[str, float | int | None]:
-    row = frame.iloc[0]
+def _kpi_values(row: dict[str, object] | None) -> dict[str, float | int | None]:
+    """The 12 KPIs of a totals row: counts as int, the rest as float, None when undefined; for
+    a period without contacts (no row) counts 0, revenue 0.0 and ratios undefined."""
+    if row is None:
+        return {k: 0 if k in COUNT_KEYS else 0.0 if k == "revenue" else None for k in KPI_KEYS}
     return {
-        key: None if pd.isna(row[key]) else int(row[key]) if key in COUNT_KEYS else float(row[key])
+        key: None if row[key] is None else int(row[key]) if key in COUNT_KEYS else float(row[key])
         for key in KPI_KEYS
     }
 
@@ -390,21 +417,9 @@ def _summaries(
         names = [column[0] for column in result.description]
         return {row[0]: dict(zip(names, row, strict=True)) for row in result.fetchall()}
 
-    def kpis(row: dict[str, object] | None) -> dict[str, float | int | None]:
-        if row is None:  # no contacts in that period: counts 0, ratios undefined
-            return {k: 0 if k in COUNT_KEYS else 0.0 if k == "revenue" else None for k in KPI_KEYS}
-        return {
-            key: None
-            if row[key] is None
-            else int(row[key])
-            if key in COUNT_KEYS
-            else float(row[key])
-            for key in KPI_KEYS
-        }
-
     rows = _from_rollups_or_contacts(con, SUMMARY_ROLLUP_SQL, SUMMARY_SQL, params, fetch)
     return {
-        period: kpis(rows.get(period))
+        period: _kpi_values(rows.get(period))
         for period in (("current", "previous") if before else ("current",))
     }
 
@@ -603,14 +618,6 @@ class Comparison:
         return now - before
 
 
-def _comparison(frames: dict[tuple[str, str], pd.DataFrame]) -> Comparison:
-    previous = frames.get(("none", "previous"))
-    return Comparison(
-        current=_as_summary(frames["none", "current"]),
-        previous=_as_summary(previous) if previous is not None else None,
-    )
-
-
 def compare(
     con: duckdb.DuckDBPyConnection, window: Window = Window(), filters: Filters = ALL
 ) -> Comparison:
@@ -633,11 +640,14 @@ def dashboard_kpis(
 ) -> DashboardKpis:
     """compare(), kpi_frame(by="week") and kpi_frame(by="rep") for a window, from one query."""
     wanted = (("none", "current"), ("none", "previous"), ("week", "current"), ("rep", "current"))
-    frames = _kpi_frames(con, window, filters, wanted)
+    parts = _kpi_parts(con, window, filters, wanted)
     return DashboardKpis(
-        comparison=_comparison(frames),
-        weekly=frames["week", "current"],
-        per_rep=frames["rep", "current"],
+        comparison=Comparison(
+            current=_kpi_values(parts.totals["current"]),
+            previous=_kpi_values(parts.totals["previous"]) if "previous" in parts.totals else None,
+        ),
+        weekly=parts.frames["current", "week"],
+        per_rep=parts.frames["current", "rep"],
     )
 
 
