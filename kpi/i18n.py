@@ -87,6 +87,10 @@ SHAPES: dict[str, dict[str, str]] = {
         "en": "the line has fewer fields than the header",
         "nl": "de regel heeft minder velden dan de kopregel",
     },
+    "too_long": {
+        "en": "the line is longer than 20 million characters; only its start is kept here",
+        "nl": "de regel is langer dan 20 miljoen tekens; alleen het begin staat hier",
+    },
 }
 
 

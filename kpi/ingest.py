@@ -441,11 +441,20 @@ def _source(layout: _Layout, reader: str, line: str, raw: str, shape: str) -> st
     )
 
 
-# Lines up to 20 MB (a long note pasted into a cell). The buffer size is given as well: with
-# only max_line_size raised, DuckDB 1.5 cuts the file into batches that make it write the
-# imported rows to disk twice, the second time single-threaded when the database is closed (0.6 s
-# for 1M rows, measured).
-_CSV_SIZES = "max_line_size = 20000000, buffer_size = 32000000"
+# The longest line a contact can come from: 20 million characters (a long note pasted into a
+# cell). A longer line is one reject that keeps the first TOO_LONG_KEPT characters (what an
+# Excel cell holds), and the rest of the file goes in.
+LINE_LIMIT = 20_000_000
+TOO_LONG_KEPT = 32_000
+# DuckDB reads UTF-8 files straight with lines up to LINE_LIMIT bytes. The buffer size is given
+# as well: with only max_line_size raised, DuckDB 1.5 cuts the file into batches that make it
+# write the imported rows to disk twice, the second time single-threaded when the database is
+# closed (0.6 s for 1M rows, measured). A file it cannot read so goes the careful way, staged
+# with line, raw text and fields in one row: that reader allows twice the length.
+_CSV_SIZES = f"max_line_size = {LINE_LIMIT}, buffer_size = {LINE_LIMIT * 8 // 5}"
+_STAGE_SIZES = f"max_line_size = {2 * LINE_LIMIT + 1_000_000}, buffer_size = {LINE_LIMIT * 16 // 5}"
+# Python's csv module (the careful way) refuses fields over 128 kB unless told otherwise.
+csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))
 _READ_FILE = f"""
     read_csv($path, delim = $delim, quote = '"', escape = '"', header = false, skip = 1,
              columns = $columns, auto_detect = false, null_padding = false, strict_mode = true,
@@ -595,10 +604,12 @@ def _validate_careful(
             if not record or not any(record):
                 continue
             if isinstance(record, _Broken):
-                writer.writerow([line, record.shape, record[0], *([""] * n)])
+                writer.writerow([line, record.shape, _kept(record[0]), *([""] * n)])
                 continue
             raw = layout.delimiter.join(_quote(v, layout.delimiter) for v in record)
-            if len(record) == n:
+            if len(raw) > LINE_LIMIT:
+                writer.writerow([line, "too_long", _kept(raw), *([""] * n)])
+            elif len(record) == n:
                 writer.writerow([line, "", raw, *record])
             else:  # a structure problem: only the raw text is kept
                 shape = "too_many_fields" if len(record) > n else "too_few_fields"
@@ -608,11 +619,16 @@ def _validate_careful(
     }
     reader = f"""read_csv($path, delim = ',', quote = '"', escape = '"', header = false,
                           columns = $columns, auto_detect = false, strict_mode = true,
-                          {_CSV_SIZES})"""
+                          {_STAGE_SIZES})"""
     source = _source(layout, reader, "__l", "__r", "nullif(__s, '')")
     # Structure-problem rows are all empty fields; keep them anyway (they are rejects).
     source = source.replace(" where coalesce(", " where __s is not null or coalesce(")
     validate(con, source, {"path": str(out), "columns": columns}, today)
+
+
+def _kept(raw: str) -> str:
+    """The raw text a reject keeps: all of it, unless the line is over LINE_LIMIT."""
+    return raw if len(raw) <= LINE_LIMIT else raw[:TOO_LONG_KEPT] + " …"
 
 
 def _raw_lines(path: Path, encoding: str, wanted: set[int]) -> dict[int, str]:

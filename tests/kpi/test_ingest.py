@@ -331,6 +331,38 @@ def test_windows_1252_file_keeps_its_rejects_exact(con, tmp_path):
     assert con.execute("select account, line from contacts").fetchone() == ("Café", 2)
 
 
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1252"])
+def test_a_long_note_is_kept_whole_in_either_encoding(con, tmp_path, encoding):
+    """A note of 200,000 characters (a pasted mail thread). Python's csv module refuses fields
+    over 128 kB unless told otherwise; a Windows-1252 file (read by Python) then reported an
+    unclosed quote and kept the rest of the file as one reject."""
+    note = "Mail van Café de Zon: " + "bel ons terug. " * 13_333 + "Groet van Sanne"
+    rows = [{**BASE, "notes": note}, {**BASE, "account": "Delta", "notes": "kort"}]
+    result = import_rows(con, tmp_path, rows, encoding=encoding)
+    assert (result.accepted, result.rejected) == (2, 0)
+    assert con.execute("select notes from contacts order by line").fetchone()[0] == note
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1252"])
+def test_a_line_over_20_million_characters_is_one_reject_and_the_rest_goes_in(
+    con, tmp_path, encoding
+):
+    """Before, such a line stopped the import with a DuckDB error (exit 1, nothing in)."""
+    rows = [
+        BASE,
+        {**BASE, "account": "Delta", "notes": "x" * (ingest.LINE_LIMIT + 1)},
+        {**BASE, "account": "Zon"},
+    ]
+    result = import_rows(con, tmp_path, rows, encoding=encoding)
+    assert (result.rows_read, result.accepted, result.rejected) == (3, 2, 1)
+    line, raw, reasons = con.execute("select line, raw, reasons from rejects").fetchone()
+    assert (line, reasons) == (3, ["bad_shape:too_long"])
+    assert raw.startswith("2026-03-31,anna@x.nl,Delta,phone,xxx") and raw.endswith("x …")
+    assert len(raw) == ingest.TOO_LONG_KEPT + 2
+    accounts = con.execute("select account, line from contacts order by line").fetchall()
+    assert accounts == [("Acme", 2), ("Zon", 4)]
+
+
 def test_headers_match_case_and_spaces(con, tmp_path):
     path = tmp_path / "f.csv"
     path.write_text(" DATUM ,Rep, ACCOUNT,Kanaal\n2026-03-31,a,b,phone\n", encoding="utf-8")
