@@ -782,7 +782,8 @@ def generate(
     progress: Progress | None = None,
 ) -> int:
     """Insert `contacts` demo contacts (source 'demo') over the 12 months up to `today`, and the
-    demo people on the roster, in one transaction; returns the number of contacts inserted.
+    demo people on the roster, in one transaction, then count the rollups again; returns the
+    number of contacts inserted.
 
     Same seed and same today give the same data. Everything is computed inside DuckDB, in
     batches of BATCH contacts, calling progress(fraction, "demo") after each batch.
@@ -829,11 +830,16 @@ def generate(
                 if progress is not None:
                     progress(hi / contacts, "demo")
             _drop_tables(c)
-            rollups.recount(c)  # a bulk write: count the rollups again, in the same transaction
         bump_version(c)
         return inserted
 
     try:
-        return int(transaction(cur, work))
+        inserted = int(transaction(cur, work))
+        if inserted:
+            # A bulk write: count the rollups again, once the contacts are committed. Inside
+            # the same transaction DuckDB took 35 s for 1M uncommitted contacts, after it 0.8 s;
+            # until then every KPI is computed from the contacts, with the same values.
+            rollups.rebuild(cur)
+        return inserted
     finally:
         cur.close()
