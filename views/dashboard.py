@@ -236,17 +236,19 @@ def kpi_column_config() -> dict:
         "rep_name": st.column_config.TextColumn(t("dash_col_rep"), pinned=True),
         "team": st.column_config.TextColumn(t("dash_col_team")),
     }
+    # Streamlit formats these in the browser's own locale (the viewer's language settings):
+    # "45,3%" and "1.234" in a Dutch browser. The values stay numbers, so the columns sort.
     for key in TABLE_KEYS:
         label, help_text = t(f"kpi_{key}"), t(f"kpi_{key}_help")
         if key in metrics.RATIO_KEYS:
-            fmt = "%.1f%%"
+            fmt, step = "percent", 0.001  # a share of 0..1 shown with one decimal: 45.3%
         elif key == "revenue":
-            fmt = "euro"
+            fmt, step = "euro", None
         elif key == "avg_commitment":
-            fmt = "%.2f"
+            fmt, step = "localized", 0.01
         else:
-            fmt = "%d"
-        config[key] = st.column_config.NumberColumn(label, help=help_text, format=fmt)
+            fmt, step = "localized", 1
+        config[key] = st.column_config.NumberColumn(label, help=help_text, format=fmt, step=step)
     return config
 
 
@@ -254,10 +256,8 @@ def reps_tab(per_rep: pd.DataFrame) -> None:
     st.subheader(t("dash_table_title"))
     st.caption(t("dash_table_caption"))
     table = per_rep.loc[:, ["rep_name", "team", *TABLE_KEYS]]
-    ratios = sorted(metrics.RATIO_KEYS)
     st.dataframe(
-        # Shares as percentages with one decimal; the numbers stay numbers, so sorting works.
-        table.assign(**{key: table[key] * 100 for key in ratios}),
+        table,
         hide_index=True,
         column_config=kpi_column_config(),
         key="dash_table",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 
@@ -149,7 +150,16 @@ def test_per_rep_table_has_a_row_per_rep_with_all_kpis(small_db):
     assert len(table) == 3
     assert list(table["rep_name"])[:2] == ["Anna de Vries", "Bram Jansen"]
     assert list(table["contacts"]) == [4, 2, 2]
-    assert list(table["advance_rate"]) == [25.0, 50.0, 50.0]  # shown as percentages
+    assert list(table["advance_rate"]) == [0.25, 0.5, 0.5]
+    # Shown as 25.0% (25,0% in a Dutch browser): Streamlit formats in the browser's locale.
+    config = json.loads(at.dataframe[0].proto.columns)
+    assert config["advance_rate"]["type_config"] == {
+        "type": "number",
+        "format": "percent",
+        "step": 0.001,
+    }
+    assert config["contacts"]["type_config"]["format"] == "localized"
+    assert config["revenue"]["type_config"]["format"] == "euro"
     assert {
         "commitment_rate",
         "advance_rate",
