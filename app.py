@@ -9,6 +9,7 @@ st.set_page_config(page_title="Commitboard", page_icon=":material/handshake:", l
 common.start_run()
 lang = common.language_switch()
 viewer = common.current_viewer()
+common.keep_language_choice()
 
 PAGES = {
     "dashboard": st.Page(

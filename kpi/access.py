@@ -18,7 +18,17 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from kpi import contacts, ingest, metrics, preview, reflection, rollups, roster, training
+from kpi import (
+    contacts,
+    ingest,
+    metrics,
+    preferences,
+    preview,
+    reflection,
+    rollups,
+    roster,
+    training,
+)
 from kpi.fields import WHITESPACE
 from kpi.metrics import Filters
 
@@ -206,6 +216,13 @@ def _by_viewer(who: Viewer, args: inspect.BoundArguments) -> None:
     args.arguments["by"] = who.email if who.signed_in and who.email else f"demo: {who.role}"
 
 
+def _for_oneself(who: Viewer, args: inspect.BoundArguments) -> None:
+    """A preference belongs to the signed-in person; in demo mode nobody is signed in."""
+    if not (who.signed_in and who.email):
+        raise AccessDenied("only a signed-in person keeps preferences")
+    args.arguments["email"] = who.email
+
+
 def _only_me(who: Viewer, frame: pd.DataFrame) -> pd.DataFrame:
     """A list of reps cut down to the viewer when they are a rep."""
     if who.role != REP:
@@ -282,6 +299,8 @@ RULES: dict[Callable[..., Any], Rule] = {
     roster.add_person: Rule(frozenset({ADMIN}), (_by_viewer,), writes=True),
     roster.update_person: Rule(frozenset({ADMIN}), (_by_viewer,), writes=True),
     roster.remove_person: Rule(frozenset({ADMIN}), (_by_viewer,), writes=True),
+    # the language picker, signed in
+    preferences.remember_language: Rule(EVERYONE, (_for_oneself,), writes=True),
 }
 
 

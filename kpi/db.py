@@ -12,7 +12,7 @@ import duckdb
 from kpi import rollups
 
 DEFAULT_DB = Path(__file__).resolve().parent.parent / "data" / "commitboard.duckdb"
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 class StoreError(Exception):
@@ -123,7 +123,20 @@ create table roster_changes (
 """
 
 # v3: the rollups (kpi/rollups.py), created and filled from the contacts already there.
-MIGRATIONS: list[str | Callable[[duckdb.DuckDBPyConnection], None]] = [_V1, _V2, rollups.create]
+# v4: what a signed-in person keeps across sign-ins (kpi/preferences.py): their language.
+_V4 = """
+create table preferences (
+    email_key varchar primary key,    -- lower-case, trimmed, as the roster's email_key
+    lang varchar not null,            -- nl or en
+    updated_at timestamp not null default current_timestamp
+);
+"""
+MIGRATIONS: list[str | Callable[[duckdb.DuckDBPyConnection], None]] = [
+    _V1,
+    _V2,
+    rollups.create,
+    _V4,
+]
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from kpi import preferences
 from kpi.db import bump_version, transaction
 from kpi.fields import ROSTER_ROLES
 
@@ -231,6 +232,7 @@ def remove_person(con: duckdb.DuckDBPyConnection, email: str, *, by: str) -> Non
         if current[3] == "admin":
             _keep_an_admin(c, email)
         c.execute("delete from roster where email_key = lower(trim(?))", [email])
+        preferences.forget(c, email)
         _log(c, by, "remove", current[0], _describe(*current[1:]), None)
         bump_version(c)
 

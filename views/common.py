@@ -11,7 +11,7 @@ from typing import Any
 import duckdb
 import streamlit as st
 
-from kpi import access, backup, db, i18n, metrics, settings
+from kpi import access, backup, db, i18n, metrics, preferences, settings
 from kpi.access import PAGES_BY_ROLE, AccessDenied, Viewer
 from kpi.markdown import escape_markdown
 
@@ -82,6 +82,12 @@ def _read(fn: Callable[..., Any], args: tuple, kwargs: dict[str, Any]) -> Any:
     return _cached(fn, name, str(db.db_path()), version, args, tuple(sorted(kwargs.items())))
 
 
+def _identity(fn: Callable[..., Any], *args: Any) -> Any:
+    """fn(connection, *args), unchecked and uncached: a lookup about who is using the app, made
+    before there is a viewer to check against (tests/kpi/test_access.py lists which)."""
+    return fn(connection(), *args)
+
+
 def _denied(exc: AccessDenied) -> None:
     st.error(t("auth_denied"), icon=":material/block:")
     st.stop()
@@ -117,12 +123,37 @@ def data_changed() -> None:
 
 
 def lang() -> str:
-    """The language this user picked (kept in the URL so a reload keeps it), else the default."""
+    """The language this user picked (kept in the URL so a reload keeps it), else the one they
+    last picked signed in, else the default."""
     chosen = st.query_params.get("lang") or st.session_state.get("lang")
     if chosen in i18n.LANGS:
         return chosen
+    kept = _kept_language()
+    if kept:
+        return kept
     default = settings.get("COMMITBOARD_LANG")
     return default if default in i18n.LANGS else i18n.DEFAULT_LANG
+
+
+def _kept_language() -> str | None:
+    """The language a signed-in person picked before: signing in returns to the front page
+    without the language in the URL. Looked up once per session, before the switch is drawn."""
+    if "_kept_lang" not in st.session_state:
+        kept = None
+        if auth_configured() and st.user.get("is_logged_in", False):
+            email = signed_in_email(st.user)
+            kept = _identity(preferences.language_of, email) if email else None
+        st.session_state["_kept_lang"] = kept
+    return st.session_state["_kept_lang"]
+
+
+def keep_language_choice() -> None:
+    """Called by app.py once the viewer is known: a language picked while signed in is kept
+    for this person's next sign-in (kpi.preferences)."""
+    picked = st.session_state.pop("_lang_picked", None)
+    if picked and viewer().signed_in:
+        call(preferences.remember_language, email=None, lang=picked)
+        st.session_state["_kept_lang"] = picked
 
 
 def language_switch() -> str:
@@ -138,6 +169,7 @@ def language_switch() -> str:
     if choice and choice != current:
         current = choice
         _keep_choices()
+        st.session_state["_lang_picked"] = choice
     st.session_state["lang"] = current
     st.query_params["lang"] = current
     return current

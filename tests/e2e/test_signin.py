@@ -19,6 +19,7 @@ from tests.e2e.conftest import (
     errors_shown,
     metric,
     navigate,
+    rerun,
     screenshot,
     visible_text,
     wait_ready,
@@ -116,6 +117,20 @@ def test_a_rep_sees_their_team_and_nothing_of_a_colleague(browser, app):
             text = go(tab, app, path)
             assert "Upload" not in text and "Team roster" not in text
         screenshot(tab, "signin-rep")
+
+
+def test_the_language_picked_signed_in_survives_signing_out_and_in(browser, app):
+    """The provider sends the browser back to the app's root page without ?lang=; the app
+    takes the language this person last picked (the app's default here is English)."""
+    with fresh_tab(browser) as tab:
+        sign_in(tab, app, "bram@x.nl", "Bram Jansen")
+        assert metric(tab, "Contacts") == "6"
+        rerun(tab, tab.locator(".st-key-lang_switch button", has_text="Nederlands").click)
+        assert metric(tab, "Contactmomenten") == "6"
+        sign_out(tab)
+        sign_in(tab, app, "bram@x.nl", "Bram Jansen")
+        assert metric(tab, "Contactmomenten") == "6"
+        assert errors_shown(tab) == []
 
 
 def test_the_trainer_sees_shared_stories_without_customer_names(browser, app):

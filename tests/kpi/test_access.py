@@ -274,9 +274,13 @@ def test_every_kpi_call_a_page_makes_has_a_rule():
 
 
 def test_only_identity_lookups_skip_the_rules():
-    """views/common.py reads two things unchecked, before a viewer exists: who signed in, and in
-    demo mode the list of reps to act as."""
-    assert _called_from_views(("_read",)) == {"access.viewer_for_email", "metrics.reps"}
+    """views/common.py reads three things unchecked, before a viewer exists: who signed in, the
+    language they last picked, and in demo mode the list of reps to act as."""
+    assert _called_from_views(("_read", "_identity")) == {
+        "access.viewer_for_email",
+        "metrics.reps",
+        "preferences.language_of",
+    }
 
 
 def test_pages_never_hand_the_connection_to_kpi_themselves():

@@ -181,3 +181,25 @@ def test_a_person_removed_from_the_roster_loses_access_on_the_next_run(team_db):
     at.run()
     assert not at.metric
     assert "not on the team roster" in at.warning[0].value
+
+
+def test_a_language_picked_signed_in_is_kept_for_the_next_sign_in(team_db):
+    """Signing in returns to the front page without ?lang= (a new session); the language this
+    person picked last time is taken, not the app's default (English in these tests)."""
+    at = open_as("anna@x.nl")
+    assert "Contacts" in metrics_shown(at)
+    at.segmented_control(key="lang_switch").set_value("nl").run()
+    assert not at.exception
+    assert "Contactmomenten" in metrics_shown(at)
+
+    again = open_as("ANNA@x.nl")  # signing in again, any case
+    assert metrics_shown(again)["Contactmomenten"] == "6"
+    assert "Contacts" in metrics_shown(open_as("bram@x.nl"))  # only her own choice
+    assert "Contacts" in metrics_shown(open_as("anna@x.nl", lang="en"))  # the URL still wins
+
+
+def test_in_demo_mode_nothing_is_kept_across_sessions(team_db):
+    at = open_page("dashboard")
+    at.segmented_control(key="lang_switch").set_value("nl").run()
+    assert not at.exception and "Contactmomenten" in metrics_shown(at)
+    assert "Contacts" in metrics_shown(open_page("dashboard"))
