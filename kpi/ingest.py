@@ -846,13 +846,20 @@ def rejects_frame(con: duckdb.DuckDBPyConnection, file_id: int | None = None):
     ).df()
 
 
+def csv_delimiter(lang: str) -> str:
+    """The field separator of the CSV files we write for people: what their Excel splits on."""
+    return ";" if lang == "nl" else ","
+
+
 def write_rejects_csv(
     con: duckdb.DuckDBPyConnection,
     out: io.TextIOBase,
     file_id: int | None = None,
     lang: str = "en",
 ) -> int:
-    """Write rejected rows as a CSV a person can fix in Excel and import again; returns rows written."""
+    """Write rejected rows as a CSV a person can fix in Excel and import again; returns rows
+    written. In Dutch the fields are separated by semicolons, which Dutch Excel splits on (it
+    reads a comma file as one column); the import reads either."""
     rows = con.execute(
         """
         select f.name, r.line, r.reasons, r.raw, r.fields
@@ -862,7 +869,7 @@ def write_rejects_csv(
         """,
         {"file_id": file_id},
     ).fetchall()
-    writer = csv.writer(out, delimiter=",", lineterminator="\r\n")
+    writer = csv.writer(out, delimiter=csv_delimiter(lang), lineterminator="\r\n")
     writer.writerow([*F.FIELD_NAMES, "_file", "_line", "_reasons", "_raw"])
     for name, line, reasons, raw, values in rows:
         values = values or {}

@@ -215,15 +215,31 @@ def contacts_count(con: duckdb.DuckDBPyConnection) -> int:
     return int(con.cursor().execute("select count(*) from contacts").fetchone()[0])
 
 
-_EXPORT_SQL = f"select {', '.join(F.FIELD_NAMES)} from contacts order by contact_date, id"
+def _export_sql(lang: str) -> str:
+    """The contacts in the canonical columns; in Dutch, amounts with a decimal comma (DuckDB's
+    CSV writer has no decimal separator option; the import reads both)."""
+    columns = [
+        f"replace({f.name}::varchar, '.', ',') as {f.name}"
+        if lang == "nl" and f.kind == "decimal"
+        else f.name
+        for f in F.FIELDS
+    ]
+    return f"select {', '.join(columns)} from contacts order by contact_date, id"
 
 
-def export_contacts_csv(con: duckdb.DuckDBPyConnection) -> bytes:
+def export_contacts_csv(con: duckdb.DuckDBPyConnection, lang: str = "en") -> bytes:
     """The whole contact log as CSV in the canonical columns (the import reads it back), UTF-8
-    with BOM. DuckDB writes it to a temp file, so no row passes through Python."""
+    with BOM; in Dutch with semicolons and decimal commas, as Dutch Excel reads it. DuckDB
+    writes it to a temp file, so no row passes through Python."""
+    if lang not in i18n.LANGS:
+        raise ValueError(f"unknown language {lang!r}")
     with tempfile.TemporaryDirectory(prefix="commitboard-export-") as tmp:
         path = Path(tmp) / "contacts.csv"
         # COPY takes no bound parameter for its target; the path is ours, quotes are doubled.
+        # The select and the separator are built from constants of kpi.fields and this module.
         target = str(path).replace("'", "''")
-        con.cursor().execute(f"copy ({_EXPORT_SQL}) to '{target}' (header, delimiter ',')")
+        delimiter = ingest.csv_delimiter(lang)
+        con.cursor().execute(
+            f"copy ({_export_sql(lang)}) to '{target}' (header, delimiter '{delimiter}')"
+        )
         return UTF8_BOM + path.read_bytes()

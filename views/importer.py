@@ -165,13 +165,14 @@ def _export() -> None:
             st.info(t("imp_export_empty"), icon=":material/info:")
             return
         st.caption(t("imp_export_caption", n=fmt_number(count)))
-        version = db.data_version(connection())
+        # A prepared file holds the data of one version, in one language's CSV format.
+        version = (db.data_version(connection()), lang())
         if st.button(t("imp_prepare_export"), key="imp_prepare_export", icon=":material/database:"):
             with st.spinner(t("imp_preparing")):
-                st.session_state[EXPORT] = (version, call(preview.export_contacts_csv))
+                st.session_state[EXPORT] = (version, call(preview.export_contacts_csv, lang()))
         prepared = st.session_state.get(EXPORT)
         if prepared and prepared[0] != version:
-            # The data changed since: that file would be out of date.
+            # The data or the language changed since: that file would be out of date.
             st.session_state.pop(EXPORT)
             prepared = None
         if prepared:

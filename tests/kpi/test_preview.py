@@ -179,6 +179,35 @@ def test_rejects_csv_has_a_bom_and_imports_again_once_fixed(imported, tmp_path):
     assert (again.accepted, again.rejected, again.ignored_columns) == (2, 0, [])
 
 
+def test_in_dutch_the_rejects_csv_has_semicolons_and_imports_again_once_fixed(imported):
+    """Dutch Excel splits a CSV on semicolons; a comma file opened as one column."""
+    con, result = imported
+    data = preview.rejects_csv(con, result.file_id, "nl")
+    text = data.decode("utf-8-sig")
+    assert text.splitlines()[0].startswith("contact_id;contact_date;rep;account;")
+    rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
+    assert [(r["contact_id"], r["_line"]) for r in rows] == [("A2", "4"), ("A3", "5")]
+    assert rows[1]["_reasons"] == "Kanaal: geen toegestane waarde; Commitment is verplicht"
+    fixed = data.replace(b"2026-13-01", b"2026-06-01").replace(b";fax;", b";telefoon;")
+    fixed = fixed.replace(b";1;;", b";1;Belt terug;")
+    again = ingest.import_bytes(con, fixed, "upload-afgekeurd.csv")
+    assert (again.accepted, again.rejected, again.ignored_columns) == (2, 0, [])
+
+
+def test_in_dutch_the_export_has_semicolons_and_decimal_commas_and_reads_back(imported, tmp_path):
+    con, _ = imported
+    data = preview.export_contacts_csv(con, "nl")
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
+    assert list(rows[0]) == list(ingest.F.FIELD_NAMES)
+    assert (rows[0]["account"], rows[0]["revenue"]) == ("Zoë, B.V.", "1234,50")
+    copy = db.connect(tmp_path / "copy.duckdb")
+    result = ingest.import_bytes(copy, data, "contactmomenten.csv")
+    assert (result.accepted, result.rejected) == (2, 0)
+    assert metrics.summary(copy) == metrics.summary(con)
+    with pytest.raises(ValueError, match="unknown language"):
+        preview.export_contacts_csv(con, "de")
+
+
 def test_export_contacts_csv_reads_back_as_the_same_log(imported, tmp_path):
     con, _ = imported
     data = preview.export_contacts_csv(con)
