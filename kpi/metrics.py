@@ -287,7 +287,9 @@ def _column(values: tuple[object, ...], duckdb_type: str) -> object:
         return np.array(values, dtype="float64")
     if duckdb_type == "DATE":
         return np.array(values, dtype="datetime64[us]")
-    return pd.array(values, dtype="str")
+    if duckdb_type == "VARCHAR":
+        return pd.array(values, dtype="str")
+    raise TypeError(f"no column type for DuckDB's {duckdb_type}")  # a new KPI column: add it
 
 
 _INT_TYPES = frozenset({"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UBIGINT"})
