@@ -255,6 +255,7 @@ def contact_fields(
             format_func=labels("channel", F.ENUMS["channel"]).__getitem__,
             default=current.get("channel"),
             key=prefix + "channel",
+            wrap=True,  # on a phone the options wrap instead of scrolling out of sight
         )
         field_errors("channel", errors)
     with c2:
@@ -265,6 +266,7 @@ def contact_fields(
             default=current.get("contact_role"),
             help=t("log_role_help"),
             key=prefix + "contact_role",
+            wrap=True,  # on a phone the options wrap instead of scrolling out of sight
         )
         field_errors("contact_role", errors)
 
@@ -346,6 +348,7 @@ def contact_fields(
         default=current.get("would_repeat"),
         help=t("log_repeat_help"),
         key=prefix + "would_repeat",
+        wrap=True,  # on a phone the options wrap instead of scrolling out of sight
     )
     field_errors("would_repeat", errors)
     c1, c2 = st.columns(2)

@@ -454,3 +454,31 @@ def test_language_switch_keeps_what_the_user_chose(demo, page):
     if "Importeren" in page.locator('[data-testid="stSidebarNav"]').inner_text():
         problems.append("one click later the rep sees the director's Import page")
     assert problems == [], "the language switch loses choices: " + "; ".join(problems)
+
+
+def test_on_a_phone_every_option_of_the_log_form_is_on_screen(browser, demo_server):
+    """Reps log a contact right after it happens, often on their phone. On a 390 px wide screen
+    the channel, role and repeat options wrap onto a second row instead of running off the
+    screen (Streamlit keeps a segmented control on one scrolling row in a column by default)."""
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, locale="nl-NL", is_mobile=True, has_touch=True
+    )
+    try:
+        tab = context.new_page()
+        open_page(tab, demo_server, "log", lang="nl")
+        tab.locator(".st-key-log_channel").wait_for()
+        for key, count in (("log_channel", 6), ("log_contact_role", 4), ("log_would_repeat", 3)):
+            # The options; the help icon next to a label is a button too, without text.
+            buttons = tab.locator(f".st-key-{key} button").filter(has_text=re.compile(r"\w"))
+            assert buttons.count() == count
+            for index in range(count):
+                box = buttons.nth(index).bounding_box()
+                assert box is not None and 0 <= box["x"] and box["x"] + box["width"] <= 390, (
+                    key,
+                    buttons.nth(index).inner_text(),
+                    box,
+                )
+        tab.locator(".st-key-log_channel button", has_text="Social").tap()
+        assert errors_shown(tab) == []
+    finally:
+        context.close()
