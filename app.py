@@ -54,4 +54,3 @@ PAGES = {
 # Only the pages this viewer may open are registered for the session: any other URL is
 # "page not found", whatever is typed.
 st.navigation([PAGES[name] for name in common.pages_for(viewer)]).run()
-common.settle_memory()

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import gc
 from collections.abc import Callable
 from typing import Any
 
@@ -35,16 +33,6 @@ def _connection(path: str) -> duckdb.DuckDBPyConnection:
     # `python -m kpi backup` cannot open the file while this process holds it, so it asks us.
     backup.serve_requests(con, path)
     return con
-
-
-@functools.cache
-def settle_memory() -> None:
-    """Once per process, after its first run: hand what is loaded by then (Python's modules,
-    pandas, Altair's schema, DuckDB, the first caches) to gc.freeze(). Streamlit collects all
-    garbage after every run (runner.postScriptGC); walking those objects each time held the
-    server for about 0.1-0.2 s per run, delaying the page (bench/RESULTS.md). What runs create
-    is still collected; frozen objects are still freed when no longer referenced."""
-    gc.freeze()
 
 
 def start_run() -> None:

@@ -249,13 +249,3 @@ def test_a_memory_limit_duckdb_does_not_understand_is_one_clear_error(small_db, 
     assert not at.exception
     assert "memory limit 'plenty'" in at.error[0].value
     assert not at.metric
-
-
-def test_after_a_run_what_is_loaded_is_out_of_the_garbage_collectors_way(small_db):
-    """Streamlit collects garbage after every run; with pandas and Altair's schema in memory
-    that took 0.1-0.2 s per run until app.py froze what the first run had loaded."""
-    import gc
-
-    at = open_page("dashboard")
-    assert not at.exception
-    assert gc.get_freeze_count() > 100_000
