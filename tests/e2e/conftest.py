@@ -247,8 +247,13 @@ def metric(tab, label: str) -> str:
 
 
 def visible_text(tab, selector: str = '[data-testid="stApp"]') -> str:
-    """The text of the app as a user reads it: without the names of Material icons (they are
-    ligatures, so 'arrow_back' would otherwise read as text)."""
+    """The text of the app as a user reads it once the page has settled: without the names of
+    Material icons (they are ligatures, so 'arrow_back' would otherwise read as text).
+
+    It waits for the script run to end and every lazily loaded widget to be drawn first: right
+    after a reload the metrics can be on screen while the multiselect next to them is still a
+    skeleton without its label (a CI run failed on exactly that)."""
+    wait_ready(tab)
     return tab.evaluate(
         """(selector) => {
             const root = document.querySelector(selector);

@@ -24,6 +24,7 @@ from tests.e2e.conftest import (
     rerun,
     screenshot,
     visible_text,
+    wait_ready,
     warm_up,
 )
 
@@ -403,6 +404,7 @@ def test_language_switch_and_reload(demo, page):
     dutch_dashboard()
     page.reload()
     page.locator('[data-testid="stMetricLabel"]', has_text="Contactmomenten").first.wait_for()
+    wait_ready(page)
     assert "lang=nl" in page.url
     dutch_dashboard()
     assert page.locator(".st-key-dash_window input").input_value() == "Dit kwartaal"
