@@ -245,13 +245,20 @@ def open_commitments(
     )
 
 
+# Every field, the enum columns as text (a pandas Categorical would refuse values it does not
+# list, e.g. an empty string where a page fills in a blank).
+_AS_TEXT = ", ".join(
+    f"{f.name}::varchar as {f.name}" if f.kind == "enum" else f.name for f in F.FIELDS
+)
+
+
 def recent_contacts(con: duckdb.DuckDBPyConnection, rep_key: str, limit: int = 20) -> pd.DataFrame:
     """A rep's latest contacts, newest first, with every field (for editing)."""
     return (
         con.cursor()
         .execute(
             f"""
-            select id, {", ".join(F.FIELD_NAMES)}
+            select id, {_AS_TEXT}
             from contacts where rep_key = lower(trim($rep))
             order by contact_date desc, id desc limit $limit
             """,

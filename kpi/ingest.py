@@ -128,7 +128,8 @@ def _build_validation_sql() -> str:
             typed.append(f"p_{c} as {c}")
             reasons.append(f"case when r_{c} is not null and p_{c} is null then 'bad_date:{c}' end")
         elif f.kind == "enum":
-            spelling = f"map($enum_{f.enum}_k, $enum_{f.enum}_v)"
+            # Typed as the column's enum (schema v5): no text in `validated` to write and read.
+            spelling = f"map($enum_{f.enum}_k, $enum_{f.enum}_v::{c}_value[])"
             parsed.append(f"coalesce({spelling}[v_{c}], {spelling}[lower({r})]) as p_{c}")
             typed.append(f"p_{c} as {c}")
             reasons.append(f"case when p_{c} is null and {r} is not null then 'bad_enum:{c}' end")

@@ -55,7 +55,7 @@ def answers(con: duckdb.DuckDBPyConnection, rep: str, window: Window = ALL_TIME)
             select a.answer as would_repeat, count(c.id) as contacts_count,
                    count(c.id) / nullif(sum(count(c.id)) over (), 0) as share
             from (values (1, 'yes'), (2, 'partly'), (3, 'no'), (4, 'unanswered')) as a(pos, answer)
-            left join c on coalesce(c.would_repeat, 'unanswered') = a.answer
+            left join c on coalesce(c.would_repeat::varchar, 'unanswered') = a.answer
             group by a.pos, a.answer
             order by a.pos
             """,
@@ -74,8 +74,8 @@ def lessons(
         .execute(
             f"""
             with {_REP_CONTACTS}
-            select id, contact_date, account, contact_person, commitment_level, would_repeat,
-                   lesson, share_for_training
+            select id, contact_date, account, contact_person, commitment_level,
+                   would_repeat::varchar as would_repeat, lesson, share_for_training
             from c
             where nullif(trim(lesson), '') is not null
             order by contact_date desc, id desc
@@ -96,8 +96,8 @@ def changes(
         .execute(
             f"""
             with {_REP_CONTACTS}
-            select id, contact_date, account, contact_person, commitment_level, would_repeat,
-                   nullif(trim(reflection), '') as reflection
+            select id, contact_date, account, contact_person, commitment_level,
+                   would_repeat::varchar as would_repeat, nullif(trim(reflection), '') as reflection
             from c
             where would_repeat in ('no', 'partly')
             order by contact_date desc, id desc
@@ -238,8 +238,10 @@ def _week_contacts(con: duckdb.DuckDBPyConnection, rep: str, window: Window) -> 
         .execute(
             f"""
             with {_REP_CONTACTS}
-            select id, contact_date, account, contact_person, channel, commitment_level,
-                   commitment, commitment_due, commitment_status, would_repeat
+            select id, contact_date, account, contact_person, channel::varchar as channel,
+                   commitment_level, commitment, commitment_due,
+                   commitment_status::varchar as commitment_status,
+                   would_repeat::varchar as would_repeat
             from c order by contact_date, id
             """,
             _params(rep, window),

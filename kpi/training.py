@@ -115,11 +115,13 @@ def shared_stories(
         f"""
         with {REP_DIM_SQL}, {FILTERED_SQL}, {QUICK_SQL}
         select c.id, c.contact_date, coalesce(r.name, c.rep) as rep_name, c.account,
-               nullif(trim(c.contact_person), '') as contact_person, c.contact_role, c.channel,
+               nullif(trim(c.contact_person), '') as contact_person, c.contact_role::varchar as contact_role, c.channel::varchar as channel,
                c.appointment_planned, c.quote_sent, c.quote_amount::double as quote_amount,
                coalesce(quick.is_quick, false) as quick_quote, c.commitment_level::integer
                    as commitment_level,
-               nullif(trim(c.commitment), '') as commitment, c.commitment_status, c.would_repeat,
+               nullif(trim(c.commitment), '') as commitment,
+               c.commitment_status::varchar as commitment_status,
+               c.would_repeat::varchar as would_repeat,
                nullif(trim(c.reflection), '') as reflection,
                nullif(trim(c.lesson), '') as lesson, nullif(trim(c.notes), '') as notes,
                count(*) over () as total

@@ -66,3 +66,61 @@ def test_the_memory_limit_is_set_and_a_bad_one_is_refused(con):
         with pytest.raises(db.StoreError, match="memory limit"):
             db.limit_memory(con, bad)
     assert con.execute("select count(*) from contacts").fetchone()[0] == 0
+
+
+# The four columns with a fixed list of values (schema v5: DuckDB enums).
+ENUM_COLUMNS = ("channel", "contact_role", "commitment_status", "would_repeat")
+
+
+def _column_types(con) -> dict[str, str]:
+    return dict(
+        con.execute(
+            "select column_name, data_type from information_schema.columns"
+            " where table_name = 'contacts' and column_name in ?",
+            [list(ENUM_COLUMNS)],
+        ).fetchall()
+    )
+
+
+def test_a_version_4_database_gets_enum_columns_with_every_value_kept(tmp_path):
+    path = tmp_path / "v4.duckdb"
+    raw = db.duckdb.connect(str(path))
+    raw.execute(db.MIGRATIONS[0])
+    raw.execute(db.MIGRATIONS[1])
+    db.MIGRATIONS[2](raw)
+    raw.execute(db.MIGRATIONS[3])
+    raw.execute("insert into meta values ('schema_version', '4')")
+    rows = [
+        ("phone", "staff", "open", "yes", 1),
+        ("visit", "decision_maker", "kept", "partly", 2),
+        ("social", None, "broken", "no", 3),
+        ("event", "board", None, None, 0),
+    ]
+    for channel, role, status, repeat, level in rows:
+        raw.execute(
+            "insert into contacts (contact_date, rep, rep_key, account, account_key, channel,"
+            " contact_role, commitment_status, would_repeat, commitment_level, source)"
+            " values (date '2026-06-01', 'a', 'a', 'X', 'x', ?, ?, ?, ?, ?, 'import')",
+            [channel, role, status, repeat, level],
+        )
+    assert set(_column_types(raw).values()) == {"VARCHAR"}
+    raw.close()
+
+    con = db.connect(path)
+    assert db.schema_version(con) == db.SCHEMA_VERSION
+    types = _column_types(con)
+    assert types["channel"] == "ENUM('phone', 'visit', 'video', 'email', 'event', 'social')"
+    assert all(kind.startswith("ENUM(") for kind in types.values()), types
+    kept = con.execute(
+        "select channel, contact_role, commitment_status, would_repeat, commitment_level"
+        " from contacts order by id"
+    ).fetchall()
+    assert kept == rows
+    con.close()
+
+
+def test_a_value_outside_the_list_is_refused_by_the_store(con):
+    contacts.save_contact(con, VALUES)
+    with pytest.raises(db.duckdb.ConversionException):
+        con.execute("update contacts set channel = 'pigeon'")
+    assert con.execute("select channel from contacts").fetchall() == [("phone",)]
