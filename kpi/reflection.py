@@ -53,7 +53,8 @@ def answers(con: duckdb.DuckDBPyConnection, rep: str, window: Window = ALL_TIME)
             f"""
             with {_REP_CONTACTS}
             select a.answer as would_repeat, count(c.id) as contacts_count,
-                   count(c.id) / nullif(sum(count(c.id)) over (), 0) as share
+                   -- not sum(...) over (): see kpi.training._NO_WINDOW_COUNT
+                   count(c.id) / nullif((select count(*) from c), 0) as share
             from (values (1, 'yes'), (2, 'partly'), (3, 'no'), (4, 'unanswered')) as a(pos, answer)
             left join c on coalesce(c.would_repeat::varchar, 'unanswered') = a.answer
             group by a.pos, a.answer

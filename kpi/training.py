@@ -103,6 +103,14 @@ def _rows(cur: duckdb.DuckDBPyConnection) -> list[dict[str, object]]:
     return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
 
+# _NO_WINDOW_COUNT: "how many in all" next to a capped list is a count of its own, never
+# count(*) over (). In DuckDB 1.5.5 such a window over a handful of rows now and then fails with
+# an internal error ("Attempted to access index 0 within vector of size 0", in
+# WindowLocalSourceState::Finalize), after which DuckDB refuses every further query on that
+# database until it is opened again: 1 in 25 fresh databases of the 8 test contacts hit it within
+# 20 calls of lessons(). tests/kpi/test_training.py::test_the_lists_never_count_with_a_window.
+
+
 def shared_stories(
     con: duckdb.DuckDBPyConnection,
     window: Window = ALL_TIME,
@@ -113,22 +121,27 @@ def shared_stories(
     """The newest contacts offered for training (at most `limit`), and how many there are in all."""
     cur = con.cursor().execute(
         f"""
-        with {REP_DIM_SQL}, {FILTERED_SQL}, {QUICK_SQL}
-        select c.id, c.contact_date, coalesce(r.name, c.rep) as rep_name, c.account,
-               nullif(trim(c.contact_person), '') as contact_person, c.contact_role::varchar as contact_role, c.channel::varchar as channel,
-               c.appointment_planned, c.quote_sent, c.quote_amount::double as quote_amount,
-               coalesce(quick.is_quick, false) as quick_quote, c.commitment_level::integer
-                   as commitment_level,
-               nullif(trim(c.commitment), '') as commitment,
-               c.commitment_status::varchar as commitment_status,
-               c.would_repeat::varchar as would_repeat,
-               nullif(trim(c.reflection), '') as reflection,
-               nullif(trim(c.lesson), '') as lesson, nullif(trim(c.notes), '') as notes,
-               count(*) over () as total
-        from c left join quick using (id) left join rep_dim as r on r.key = c.rep_key
-        where c.share_for_training
-          and (len($levels) = 0 or list_contains($levels, c.commitment_level))
-        order by c.contact_date desc, c.id desc
+        with {REP_DIM_SQL}, {FILTERED_SQL}, {QUICK_SQL},
+        found as (
+            select c.id, c.contact_date, coalesce(r.name, c.rep) as rep_name, c.account,
+                   nullif(trim(c.contact_person), '') as contact_person,
+                   c.contact_role::varchar as contact_role, c.channel::varchar as channel,
+                   c.appointment_planned, c.quote_sent, c.quote_amount::double as quote_amount,
+                   coalesce(quick.is_quick, false) as quick_quote,
+                   c.commitment_level::integer as commitment_level,
+                   nullif(trim(c.commitment), '') as commitment,
+                   c.commitment_status::varchar as commitment_status,
+                   c.would_repeat::varchar as would_repeat,
+                   nullif(trim(c.reflection), '') as reflection,
+                   nullif(trim(c.lesson), '') as lesson, nullif(trim(c.notes), '') as notes
+            from c left join quick using (id) left join rep_dim as r on r.key = c.rep_key
+            where c.share_for_training
+              and (len($levels) = 0 or list_contains($levels, c.commitment_level))
+        )
+        -- Counted apart, not with count(*) over (): see _NO_WINDOW_COUNT.
+        select *, (select count(*) from found) as total
+        from found
+        order by contact_date desc, id desc
         limit $limit
         """,
         query_params(
@@ -158,13 +171,19 @@ def lessons(
     only those of contacts offered for training (what reps and trainers may see)."""
     cur = con.cursor().execute(
         f"""
-        with {REP_DIM_SQL}, {FILTERED_SQL}
-        select trim(c.lesson) as text, c.contact_date, coalesce(r.name, c.rep) as rep_name,
-               c.account, nullif(trim(c.contact_person), '') as contact_person,
-               count(*) over () as total
-        from c left join rep_dim as r on r.key = c.rep_key
-        where nullif(trim(c.lesson), '') is not null and (not $shared_only or c.share_for_training)
-        order by c.contact_date desc, c.id desc
+        with {REP_DIM_SQL}, {FILTERED_SQL},
+        found as (
+            select trim(c.lesson) as text, c.contact_date, coalesce(r.name, c.rep) as rep_name,
+                   c.account, nullif(trim(c.contact_person), '') as contact_person, c.id
+            from c left join rep_dim as r on r.key = c.rep_key
+            where nullif(trim(c.lesson), '') is not null
+              and (not $shared_only or c.share_for_training)
+        )
+        -- Counted apart, not with count(*) over (): see _NO_WINDOW_COUNT.
+        select text, contact_date, rep_name, account, contact_person,
+               (select count(*) from found) as total
+        from found
+        order by contact_date desc, id desc
         limit $limit
         """,
         query_params(window, filters, limit=limit, shared_only=shared_only),

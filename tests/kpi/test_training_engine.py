@@ -397,3 +397,22 @@ def test_handout_pdf_survives_text_outside_windows_1252():
 )
 def test_escape_markdown_inline_is_one_line(text, expected):
     assert markdown.escape_markdown(text, streamlit=False, inline=True) == expected
+
+
+def test_the_lists_never_count_with_a_window():
+    """count(*) over () on a few rows now and then breaks DuckDB 1.5.5 (an internal error, then
+    every query on the database refused until it is reopened; kpi.training._NO_WINDOW_COUNT).
+    No query of kpi may use a window over everything; tests/reliability/test_window_bug.py
+    shows the failure itself."""
+    import re
+    from pathlib import Path
+
+    empty_window = re.compile(r"\bover\s*\(\s*\)", re.IGNORECASE)
+    sources = sorted((Path(training.__file__).parent).glob("*.py"))
+    found = [
+        f"{path.name}:{number}"
+        for path in sources
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if empty_window.search(line.split("--")[0].split("#")[0])
+    ]
+    assert found == []
