@@ -39,10 +39,11 @@ def start_run() -> None:
     """Called by app.py at the top of every run: this run's cursor on the one connection."""
     previous = st.session_state.pop("_cursor", None)
     if previous is not None:
-        previous[1].close()
+        previous[2].close()
     path = str(db.db_path())
     try:
-        st.session_state["_cursor"] = (path, _connection(path).cursor())
+        con = _connection(path)
+        st.session_state["_cursor"] = (path, con, con.cursor())
     except db.StoreError as exc:
         st.error(t("db_error", reason=str(exc)))
         st.stop()
@@ -54,7 +55,52 @@ def connection() -> duckdb.DuckDBPyConnection:
     if current is None or current[0] != str(db.db_path()):
         start_run()
         current = st.session_state["_cursor"]
-    return current[1]
+    return current[2]
+
+
+# DuckDB failures that leave its database instance unusable: after an internal error DuckDB
+# refuses every further query with a FatalException ("database has been invalidated") until
+# the file is opened again. Without reopening, one such error would break the app for every
+# user until it is restarted (kpi.training._NO_WINDOW_COUNT names the one we met).
+# A session whose run was under way while another one closed that connection gets a
+# ConnectionException ("Connection already closed") and moves on to the new one the same way.
+_BROKEN = (duckdb.FatalException, duckdb.InternalException, duckdb.ConnectionException)
+
+
+def _reopen() -> None:
+    """Close the connection DuckDB gave up on; the next connection() opens the file again.
+    Every session's cursor belongs to it and is replaced at that session's next run."""
+    current = st.session_state.pop("_cursor", None)
+    if current is None:
+        return
+    path, broken, _ = current
+    try:
+        broken.close()  # once its last connection is closed DuckDB lets go of the database
+    except duckdb.Error:
+        pass
+    # Another session may have opened the new connection already; keep that one.
+    try:
+        if _connection(path) is not broken:
+            return
+    except db.StoreError:  # the file cannot be opened now: connection() will say why
+        pass
+    _connection.clear()
+
+
+def _reopening(work: Callable[[], Any]) -> Any:
+    """work(), once more on a reopened database if DuckDB gave up on the open one. Safe for
+    changes too: the statement that failed ended its transaction uncommitted, and DuckDB writes
+    nothing to an invalidated database."""
+    try:
+        return work()
+    except _BROKEN:
+        _reopen()
+        return work()
+
+
+def data_version() -> int:
+    """The data version of the app's database (db.data_version), reopening it if need be."""
+    return _reopening(lambda: db.data_version(connection()))
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
@@ -65,15 +111,19 @@ def _cached(
 
 
 def _read(fn: Callable[..., Any], args: tuple, kwargs: dict[str, Any]) -> Any:
-    version = db.data_version(connection())
     name = f"{fn.__module__}.{fn.__qualname__}"
-    return _cached(fn, name, str(db.db_path()), version, args, tuple(sorted(kwargs.items())))
+
+    def read() -> Any:
+        version = db.data_version(connection())
+        return _cached(fn, name, str(db.db_path()), version, args, tuple(sorted(kwargs.items())))
+
+    return _reopening(read)
 
 
 def _identity(fn: Callable[..., Any], *args: Any) -> Any:
     """fn(connection, *args), unchecked and uncached: a lookup about who is using the app, made
     before there is a viewer to check against (tests/kpi/test_access.py lists which)."""
-    return fn(connection(), *args)
+    return _reopening(lambda: fn(connection(), *args))
 
 
 def _denied(exc: AccessDenied) -> None:
@@ -99,7 +149,7 @@ def call(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         checked = access.authorize(viewer(), fn, args, kwargs)
     except AccessDenied as exc:
         _denied(exc)
-    return checked.post(fn(connection(), *checked.args, **checked.kwargs))
+    return checked.post(_reopening(lambda: fn(connection(), *checked.args, **checked.kwargs)))
 
 
 def data_changed() -> None:

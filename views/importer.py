@@ -8,12 +8,12 @@ from pathlib import Path
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
-from kpi import db, i18n, ingest, preview, rollups
+from kpi import i18n, ingest, preview, rollups
 from kpi.markdown import escape_markdown
 from views.common import (
     call,
-    connection,
     data_changed,
+    data_version,
     fmt_number,
     lang,
     query,
@@ -166,7 +166,7 @@ def _export() -> None:
             return
         st.caption(t("imp_export_caption", n=fmt_number(count)))
         # A prepared file holds the data of one version, in one language's CSV format.
-        version = (db.data_version(connection()), lang())
+        version = (data_version(), lang())
         if st.button(t("imp_prepare_export"), key="imp_prepare_export", icon=":material/database:"):
             with st.spinner(t("imp_preparing")):
                 st.session_state[EXPORT] = (version, call(preview.export_contacts_csv, lang()))
