@@ -108,7 +108,7 @@ def _rows(cur: duckdb.DuckDBPyConnection) -> list[dict[str, object]]:
 # an internal error ("Attempted to access index 0 within vector of size 0", in
 # WindowLocalSourceState::Finalize), after which DuckDB refuses every further query on that
 # database until it is opened again: 1 in 25 fresh databases of the 8 test contacts hit it within
-# 20 calls of lessons(). tests/kpi/test_training.py::test_the_lists_never_count_with_a_window.
+# 20 calls of lessons(). tests/kpi/test_training_engine.py::test_the_lists_never_count_with_a_window.
 
 
 def shared_stories(
