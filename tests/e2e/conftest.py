@@ -191,23 +191,46 @@ def page(browser) -> Iterator[object]:
 
 
 def wait_ready(tab) -> None:
-    """Until Streamlit has finished running the script and every placeholder is filled."""
+    """Until the page is connected to its session, Streamlit has finished running the script
+    and every placeholder is filled (what Streamlit's own browser tests wait for)."""
     tab.wait_for_selector('[data-testid="stApp"]', state="attached")
     tab.wait_for_function(
         """() => {
             const app = document.querySelector('[data-testid="stApp"]');
-            return app && app.getAttribute('data-test-script-state') === 'notRunning'
+            return app && app.getAttribute('data-test-connection-state') === 'CONNECTED'
+                && app.getAttribute('data-test-script-state') === 'notRunning'
                 && !document.querySelector('[data-testid="stSkeleton"]');
         }""",
         timeout=60_000,
     )
 
 
+# How long an action may go without the script run it should cause before it is done once
+# more. Now and then a click on a ready page gets no run at all (CI, 27 Nov: the login button of
+# the sign-in spike, a page without any code of ours; session 3 saw the same in other tests):
+# the request seems lost between Streamlit's browser side and its server, and Streamlit's own
+# browser tests wait extra time after every run for such reasons. A person would click again;
+# the test does too, once, and prints that it did.
+ACTION_GRACE_MS = 10_000
+_SCRIPT_STATE = """document.querySelector('[data-testid="stApp"]')
+    ?.getAttribute('data-test-script-state')"""
+
+
 def rerun(tab, action: Callable[[], object]) -> None:
     """Do `action` (a click, an upload ...) and wait until the script run it causes is done."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     before = tab.evaluate("window.__stRuns || 0")
     action()
-    tab.wait_for_function("n => (window.__stRuns || 0) > n", arg=before, timeout=30_000)
+    try:
+        tab.wait_for_function(
+            "n => (window.__stRuns || 0) > n", arg=before, timeout=ACTION_GRACE_MS
+        )
+    except PlaywrightTimeout:
+        if tab.evaluate(_SCRIPT_STATE) == "notRunning":  # else a run is under way, only slow
+            print(f"no script run {ACTION_GRACE_MS} ms after the action; doing it once more")
+            action()
+        tab.wait_for_function("n => (window.__stRuns || 0) > n", arg=before, timeout=30_000)
     wait_ready(tab)
 
 
