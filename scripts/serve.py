@@ -23,26 +23,31 @@ WARM_UP_TIMEOUT = 120.0  # seconds; a warm-up that takes longer is abandoned, th
 log = logging.getLogger("commitboard.serve")
 
 
-def preload() -> object:
-    """Import what the pages import, so no visitor waits for it; open the app's database, cap
-    DuckDB's memory and bring the rollups up to date. The connection returned must stay open:
-    while it is, the app's own connection to the same file shares its database (and so the cap
-    and the cache)."""
+def preload() -> None:
+    """Import what the pages import, so no visitor waits for it; open the app's database (which
+    migrates it), cap DuckDB's memory and bring the rollups up to date, then close it again.
+
+    Closed, not kept open: if DuckDB ever gives up on the database (an internal error), the app
+    closes its connection and opens the file anew (views/common.py, _reopen), which only works
+    when no other connection in the process keeps the broken database alive. The warm-up run
+    opens the app's own connection and warms it before the first visitor comes."""
     import altair  # noqa: F401
     import pandas  # noqa: F401
 
     from kpi import charts, contacts, db, exports, metrics, rollups, settings  # noqa: F401
 
     con = db.connect(db.db_path())
-    # The same cap the app sets on its own connection (COMMITBOARD_MEMORY_LIMIT).
-    db.limit_memory(con, settings.get("COMMITBOARD_MEMORY_LIMIT"))
-    if rollups.installed(con) and not rollups.current(con):
-        # A bulk write (an import, the demo data) left them behind: count again once now,
-        # rather than have every dashboard visit scan the contacts.
-        started = time.perf_counter()
-        rollups.rebuild(con)
-        log.info("rollups counted again in %.1f s", time.perf_counter() - started)
-    return con
+    try:
+        # The same cap the app sets on its own connection (COMMITBOARD_MEMORY_LIMIT).
+        db.limit_memory(con, settings.get("COMMITBOARD_MEMORY_LIMIT"))
+        if rollups.installed(con) and not rollups.current(con):
+            # A bulk write (an import, the demo data) left them behind: count again once now,
+            # rather than have every dashboard visit scan the contacts.
+            started = time.perf_counter()
+            rollups.rebuild(con)
+            log.info("rollups counted again in %.1f s", time.perf_counter() - started)
+    finally:
+        con.close()
 
 
 class WarmUpClient:
@@ -105,7 +110,7 @@ def main(argv: list[str]) -> None:
     from kpi.db import StoreError
 
     try:
-        database = preload()  # noqa: F841 (kept open while the server runs)
+        preload()
     except StoreError as exc:
         sys.exit(f"commitboard: {exc}")
     install_warm_up()

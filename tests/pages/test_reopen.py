@@ -12,7 +12,7 @@ import duckdb
 import pytest
 
 from kpi import contacts, db
-from tests.pages.conftest import open_page
+from tests.pages.conftest import ROOT, open_page
 from tests.pages.test_log_contact import count, fill_good, texts
 
 INVALIDATED = (
@@ -73,3 +73,27 @@ def test_a_save_that_meets_a_database_duckdb_gave_up_on_is_made_after_reopening(
     assert texts(at.success) == ["Saved: contact with ACME at level 3 · Access."]
     assert len(opened) == 2  # the app's first connection, then the reopened one
     assert count(small_db) == 9  # saved once, not twice
+
+
+def test_the_launcher_leaves_the_database_to_the_app(tmp_path, monkeypatch):
+    """`make run` starts scripts/serve.py, which opens the database before Streamlit starts. If
+    it kept that connection, DuckDB would keep a database it gave up on alive for the app's
+    reopening too; so it closes it: another process can then open the file for writing."""
+    import importlib.util
+    import subprocess
+    import sys
+
+    path = tmp_path / "launcher.duckdb"
+    db.connect(path).close()
+    monkeypatch.setenv("COMMITBOARD_DB", str(path))
+    spec = importlib.util.spec_from_file_location("serve", ROOT / "scripts" / "serve.py")
+    serve = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(serve)
+    kept = serve.preload()  # whatever it returns is held, as the launcher holds it
+    other = subprocess.run(
+        [sys.executable, "-c", "import duckdb, sys; duckdb.connect(sys.argv[1]).close()", path],
+        capture_output=True,
+        text=True,
+    )
+    assert other.returncode == 0, other.stderr
+    del kept
