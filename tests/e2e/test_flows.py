@@ -484,3 +484,26 @@ def test_on_a_phone_every_option_of_the_log_form_is_on_screen(browser, demo_serv
         assert errors_shown(tab) == []
     finally:
         context.close()
+
+
+# Elements inside a KPI tile's label whose text does not fit (Streamlit cuts it off with "…").
+CUT_OFF_LABELS = """() => [...document.querySelectorAll('[data-testid="stMetricLabel"]')]
+    .filter((label) => [label, ...label.querySelectorAll('*')]
+        .some((el) => el.scrollWidth > el.clientWidth + 1))
+    .map((label) => label.innerText.trim())"""
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_on_a_laptop_every_kpi_name_is_shown_whole(browser, demo_server, lang):
+    """A director opens the dashboard on a laptop (1,400 px wide): every one of the 12 KPI
+    names can be read without hovering. With four tiles to a row names such as
+    "Commitmentratio" and "Contactmomenten" were cut off."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="nl-NL")
+    try:
+        tab = context.new_page()
+        open_page(tab, demo_server, "", lang=lang)
+        tab.locator('[data-testid="stMetricValue"]').nth(11).wait_for()
+        assert tab.locator('[data-testid="stMetricLabel"]').count() == 12
+        assert tab.evaluate(CUT_OFF_LABELS) == []
+    finally:
+        context.close()
