@@ -13,6 +13,16 @@ DATA = Path(__file__).parent / "data"
 TODAY = dt.date(2026, 6, 30)
 
 
+def database_at_version(path: Path, version: int):
+    """A raw DuckDB connection to a new file with the schema as it was at `version` (the first
+    `version` migrations), for tests of migrating an older file on open."""
+    raw = db.duckdb.connect(str(path))
+    for step in db.MIGRATIONS[:version]:
+        step(raw) if callable(step) else raw.execute(step)
+    raw.execute("insert into meta values ('schema_version', ?)", [str(version)])
+    return raw
+
+
 @pytest.fixture
 def con(tmp_path):
     connection = db.connect(tmp_path / "test.duckdb")

@@ -15,7 +15,7 @@ import pytest
 from kpi import access, contacts, db, ingest, metrics, reflection, roster, training
 from kpi.access import AccessDenied, Viewer
 from kpi.metrics import Filters, Window
-from tests.conftest import TODAY
+from tests.conftest import TODAY, database_at_version
 
 ROOT = Path(__file__).resolve().parents[2]
 TEAM = [
@@ -355,9 +355,7 @@ def test_the_last_admin_cannot_be_removed_or_demoted(team):
 
 def test_a_version_1_database_gets_the_change_log_on_open(tmp_path):
     path = tmp_path / "v1.duckdb"
-    raw = db.duckdb.connect(str(path))
-    raw.execute(db.MIGRATIONS[0])
-    raw.execute("insert into meta values ('schema_version', '1')")
+    raw = database_at_version(path, 1)
     raw.execute("insert into roster values ('a@x.nl', 'a@x.nl', 'A', null, 'rep')")
     raw.close()
     con = db.connect(path)

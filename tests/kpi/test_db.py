@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from kpi import contacts, db, roster
+from tests.conftest import database_at_version
 
 VALUES = {
     "contact_date": dt.date(2026, 6, 1),
@@ -84,12 +85,7 @@ def _column_types(con) -> dict[str, str]:
 
 def test_a_version_4_database_gets_enum_columns_with_every_value_kept(tmp_path):
     path = tmp_path / "v4.duckdb"
-    raw = db.duckdb.connect(str(path))
-    raw.execute(db.MIGRATIONS[0])
-    raw.execute(db.MIGRATIONS[1])
-    db.MIGRATIONS[2](raw)
-    raw.execute(db.MIGRATIONS[3])
-    raw.execute("insert into meta values ('schema_version', '4')")
+    raw = database_at_version(path, 4)
     rows = [
         ("phone", "staff", "open", "yes", 1),
         ("visit", "decision_maker", "kept", "partly", 2),

@@ -6,6 +6,7 @@ import pytest
 
 from kpi import access, db, preferences, roster
 from kpi.access import AccessDenied, Viewer
+from tests.conftest import database_at_version
 
 
 def test_a_language_is_kept_per_person_in_any_case_and_replaced(con):
@@ -48,12 +49,7 @@ def test_leaving_the_roster_forgets_the_language(con):
 
 def test_a_version_3_database_gets_the_preferences_on_open(tmp_path):
     path = tmp_path / "v3.duckdb"
-    raw = db.duckdb.connect(str(path))
-    raw.execute(db.MIGRATIONS[0])
-    raw.execute(db.MIGRATIONS[1])
-    db.MIGRATIONS[2](raw)
-    raw.execute("insert into meta values ('schema_version', '3')")
-    raw.close()
+    database_at_version(path, 3).close()
     con = db.connect(path)
     assert db.schema_version(con) == db.SCHEMA_VERSION
     preferences.remember_language(con, "anna@x.nl", "en")
