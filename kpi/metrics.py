@@ -256,14 +256,16 @@ def _from_rollups_or_contacts(
     scan_sql: str,
     params: dict[str, object],
     fetch: Callable[[duckdb.DuckDBPyConnection], Any] = lambda result: result.df(),
+    months: Window | None = None,
 ) -> Any:
     """rollup_sql over the rollups when they count every contact there is, else scan_sql over
     the contacts (same columns, same values); both read in one snapshot. `fetch` turns the
-    result into what is returned (a DataFrame unless asked otherwise)."""
+    result into what is returned (a DataFrame unless asked otherwise). With `months`, rollup_sql
+    reads account_month and serves only a window of whole months."""
     cur = con.cursor()
     cur.execute("begin transaction")
     try:
-        if rollups.current(cur):
+        if rollups.current(cur) and (months is None or _whole_months(cur, months)):
             return fetch(cur.execute(rollup_sql, params))
         used = {k: v for k, v in _SCAN_PARAMS.items() if f"${k}" in scan_sql}
         return fetch(cur.execute(scan_sql, params | used))
@@ -470,39 +472,72 @@ def momentum(
     An account with no contact before the window counts from level 0, so a first contact needs
     level 1 or more to show momentum.
     """
-    return (
-        con.cursor()
-        .execute(
-            f"""
-            with {REP_DIM_SQL}, {FILTERED_SQL},
-            inside as (
-                select account_key, any_value(account) as account,
-                       max(commitment_level) as level_in_window, count(*) as contacts_count,
-                       max(contact_date) as last_contact
-                from c group by account_key
-            ),
-            -- Level 0 before the window counts as no contact before it, so it is left out.
-            before as (
-                select account_key, max(commitment_level) as level_before
-                from contacts
-                where $start is not null and contact_date < $start and commitment_level > 0
-                group by account_key
-            ),
-            moved as (
-                select i.account, coalesce(b.level_before, 0) as level_before,
-                       i.level_in_window, i.contacts_count, i.last_contact
-                from inside as i left join before as b using (account_key)
-                where i.level_in_window > coalesce(b.level_before, 0)
-            )
-            select *, (select count(*) from moved) as total_count
-            from moved
-            order by level_in_window - level_before desc, account
-            limit $limit
-            """,
-            query_params(window, filters, limit=limit),
-        )
-        .df()
-    )
+    params = query_params(window, filters, limit=limit)
+    return _from_rollups_or_contacts(con, MOMENTUM_ROLLUP_SQL, MOMENTUM_SQL, params, months=window)
+
+
+# Per account: its highest level in the window (inside) against before it (before), from the
+# contacts or from account_month; level 0 before the window counts as no contact before it.
+_MOMENTUM_TAIL = """
+moved as (
+    select i.account, coalesce(b.level_before, 0)::tinyint as level_before,
+           i.level_in_window, i.contacts_count, i.last_contact
+    from inside as i left join before as b using (account_key)
+    where i.level_in_window > coalesce(b.level_before, 0)
+)
+select *, (select count(*) from moved) as total_count
+from moved
+order by level_in_window - level_before desc, account
+limit $limit
+"""
+MOMENTUM_SQL = f"""
+with {REP_DIM_SQL}, {FILTERED_SQL},
+inside as (
+    select account_key, any_value(account) as account,
+           max(commitment_level) as level_in_window, count(*) as contacts_count,
+           max(contact_date) as last_contact
+    from c group by account_key
+),
+before as (
+    select account_key, max(commitment_level) as level_before
+    from contacts
+    where $start is not null and contact_date < $start and commitment_level > 0
+    group by account_key
+),
+{_MOMENTUM_TAIL}
+"""
+# account_month's month stands in for the date: a window of whole months selects the same rows.
+_MONTHS_SQL = f"""
+c as (select * from (select *, month as contact_date from account_month) where {WHERE_SQL})
+"""
+MOMENTUM_ROLLUP_SQL = f"""
+with {REP_DIM_SQL}, {_MONTHS_SQL},
+inside as (
+    select account_key, any_value(account) as account,
+           ({rollups.TOP_LEVEL})::tinyint as level_in_window,
+           sum(contacts)::bigint as contacts_count, max(last_contact) as last_contact
+    from c group by account_key
+),
+before as (
+    select account_key, ({rollups.TOP_LEVEL})::tinyint as level_before
+    from account_month
+    where $start is not null and month < $start
+    group by account_key
+),
+{_MOMENTUM_TAIL}
+"""
+
+
+def _whole_months(cur: duckdb.DuckDBPyConnection, window: Window) -> bool:
+    """Whether account_month holds exactly the contacts of `window`: it starts on the first of
+    a month (or has no start) and ends on the last day of one, or after the last contact (a
+    quarter up to today). Read in the snapshot of the rollups."""
+    if window.start is not None and window.start.day != 1:
+        return False
+    if window.end is None or (window.end + dt.timedelta(days=1)).day == 1:
+        return True
+    last = cur.execute("select max(contact_date) from kpi_day").fetchone()[0]
+    return last is None or window.end >= last
 
 
 def overdue(
@@ -551,26 +586,38 @@ def account_levels(
     accounts: int = 15,
 ) -> pd.DataFrame:
     """Per account and month the highest level reached, for the most active accounts."""
-    return (
-        con.cursor()
-        .execute(
-            f"""
-            with {REP_DIM_SQL}, {FILTERED_SQL},
-            top as (
-                select account_key from c group by account_key
-                order by count(*) desc, account_key limit $limit
-            )
-            select any_value(c.account) over (partition by c.account_key) as account,
-                   date_trunc('month', c.contact_date)::date as month_start,
-                   max(c.commitment_level) over (partition by c.account_key, month_start) as max_level
-            from c semi join top using (account_key)
-            qualify row_number() over (partition by c.account_key, month_start) = 1
-            order by account, month_start
-            """,
-            query_params(window, filters, limit=accounts),
-        )
-        .df()
+    params = query_params(window, filters, limit=accounts)
+    return _from_rollups_or_contacts(
+        con, ACCOUNT_LEVELS_ROLLUP_SQL, ACCOUNT_LEVELS_SQL, params, months=window
     )
+
+
+ACCOUNT_LEVELS_SQL = f"""
+with {REP_DIM_SQL}, {FILTERED_SQL},
+top as (
+    select account_key from c group by account_key
+    order by count(*) desc, account_key limit $limit
+)
+select any_value(c.account) over (partition by c.account_key) as account,
+       date_trunc('month', c.contact_date)::date as month_start,
+       max(c.commitment_level) over (partition by c.account_key, month_start) as max_level
+from c semi join top using (account_key)
+qualify row_number() over (partition by c.account_key, month_start) = 1
+order by account, month_start
+"""
+ACCOUNT_LEVELS_ROLLUP_SQL = f"""
+with {REP_DIM_SQL}, {_MONTHS_SQL},
+top as (
+    select account_key from c group by account_key
+    order by sum(contacts) desc, account_key limit $limit
+),
+picked as (select * from c semi join top using (account_key)),
+names as (select account_key, any_value(account) as account from picked group by account_key)
+select n.account, p.month as month_start, ({rollups.TOP_LEVEL})::tinyint as max_level
+from picked as p join names as n using (account_key)
+group by p.account_key, n.account, p.month
+order by account, month_start
+"""
 
 
 def reps(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from kpi import contacts, db, roster
+from kpi import contacts, db, metrics, rollups, roster
 from tests.conftest import database_at_version
 
 VALUES = {
@@ -112,6 +112,44 @@ def test_a_version_4_database_gets_enum_columns_with_every_value_kept(tmp_path):
         " from contacts order by id"
     ).fetchall()
     assert kept == rows
+    con.close()
+
+
+def test_a_version_5_database_gets_the_account_month_rollup_filled(tmp_path):
+    path = tmp_path / "v5.duckdb"
+    raw = database_at_version(path, 5)
+    for day, rep, account, level in [
+        ("2026-03-02", "a", "Acme", 1),
+        ("2026-03-20", "a", "acme ", 3),
+        ("2026-04-01", "b", "Acme", 4),
+        ("2026-04-15", "a", "Bolt", 0),
+    ]:
+        raw.execute(
+            "insert into contacts (contact_date, rep, rep_key, account, account_key, channel,"
+            " commitment_level, source) values (?, ?, ?, ?, lower(trim(?)), 'phone', ?, 'import')",
+            [day, rep, rep, account, account, level],
+        )
+    rollups.recount(raw)
+    raw.execute("drop table account_month")  # as a version 5 file has the other rollups only
+    raw.close()
+
+    con = db.connect(path)
+    assert db.schema_version(con) == db.SCHEMA_VERSION
+    assert rollups.current(con)
+    months = con.execute(
+        "select rep_key, account_key, month, contacts, level_1, level_3, level_4, last_contact"
+        " from account_month order by all"
+    ).fetchall()
+    assert months == [
+        ("a", "acme", dt.date(2026, 3, 1), 2, 1, 1, 0, dt.date(2026, 3, 20)),
+        ("a", "bolt", dt.date(2026, 4, 1), 1, 0, 0, 0, dt.date(2026, 4, 15)),
+        ("b", "acme", dt.date(2026, 4, 1), 1, 0, 0, 1, dt.date(2026, 4, 1)),
+    ]
+    # Acme climbs from 3 (March) to 4 in April, read from the new rollup.
+    april = metrics.momentum(con, metrics.Window(dt.date(2026, 4, 1), dt.date(2026, 4, 30)))
+    assert april[["level_before", "level_in_window", "contacts_count"]].values.tolist() == [
+        [3, 4, 1]
+    ]
     con.close()
 
 

@@ -42,6 +42,10 @@ def dashboard(con, window: Window, filters: Filters) -> dict[str, object]:
         "ladder": metrics.ladder(con, window, filters),
         "overdue": metrics.overdue(con, filters, today=TODAY),
         "overdue_top": metrics.overdue(con, filters, today=TODAY, limit=3),
+        "momentum": metrics.momentum(con, window, filters),
+        "momentum_top": metrics.momentum(con, window, filters, limit=5),
+        "account_levels": metrics.account_levels(con, window, filters),
+        "account_levels_top": metrics.account_levels(con, window, filters, accounts=3),
     }
 
 
@@ -62,19 +66,42 @@ CASES = [
     pytest.param(QUARTER, Filters(team="Team Noord"), id="team"),
     pytest.param(QUARTER, Filters(reps=("Sanne de Jong",)), id="rep-by-name"),
     pytest.param(Window(D(2020, 1, 1), D(2020, 3, 31)), Filters(), id="empty-window"),
+    pytest.param(Window(D(2026, 1, 1), D(2026, 12, 31)), Filters(), id="year"),
+    pytest.param(Window(D(2026, 5, 1), D(2026, 5, 31)), Filters(team="Team Zuid"), id="month"),
+    # Whole months up to a day after the last contact, and a day before it (that one scans).
+    pytest.param(Window(D(2026, 4, 1), D(2026, 7, 15)), Filters(), id="up-to-after-the-last"),
+    pytest.param(Window(D(2026, 4, 1), D(2026, 6, 29)), Filters(), id="ends-mid-month"),
 ]
 
 
 @pytest.mark.parametrize(("window", "filters"), CASES)
 def test_rollups_give_what_a_scan_gives(demo_db, monkeypatch, window, filters):
-    before = dashboard(demo_db, window, filters)
-    rollups.install(demo_db)
-    assert rollups.current(demo_db)
-    assert_same(dashboard(demo_db, window, filters), before)
+    assert rollups.current(demo_db)  # the demo data counts them when it is done
+    assert_same(
+        dashboard(demo_db, window, filters),
+        scanned(monkeypatch, dashboard, demo_db, window, filters),
+    )
 
 
 def kpi_day(con) -> pd.DataFrame:
     return con.execute("select * exclude (rep) from kpi_day order by rep_key, contact_date").df()
+
+
+def account_month(con) -> pd.DataFrame:
+    return con.execute("select * from account_month order by rep_key, account_key, month").df()
+
+
+def test_the_relationship_lists_read_account_month_for_whole_months_only(demo_db):
+    rollups.install(demo_db)
+    week = Window(D(2026, 6, 22), D(2026, 6, 28))
+    assert not metrics.momentum(demo_db, QUARTER).empty
+    assert not metrics.account_levels(demo_db, week).empty
+    # Emptied behind the fingerprint's back: what reads it now finds nothing, what scans does.
+    demo_db.execute("delete from account_month")
+    assert metrics.momentum(demo_db, QUARTER).empty
+    assert metrics.account_levels(demo_db, Window()).empty
+    assert not metrics.account_levels(demo_db, week).empty
+    assert not metrics.momentum(demo_db, Window(D(2026, 4, 1), D(2026, 6, 29))).empty
 
 
 def test_every_write_keeps_them_exact(demo_db, monkeypatch):
@@ -114,6 +141,15 @@ def test_every_write_keeps_them_exact(demo_db, monkeypatch):
     assert contacts.delete_contact(demo_db, saved[0])
     assert contacts.delete_contact(demo_db, saved[4])
     assert_exact(demo_db, monkeypatch)
+    # The last contact of Sanne's Nieuw BV in June goes (June 1 is left), then the whole month.
+    last = "select last_contact from account_month where account_key = 'nieuw bv'"
+    assert demo_db.execute(last).fetchall() == [(day + dt.timedelta(days=10),)]
+    assert contacts.delete_contact(demo_db, saved[1])
+    assert demo_db.execute(last).fetchall() == [(day,)]
+    assert_exact(demo_db, monkeypatch)
+    assert contacts.delete_contact(demo_db, saved[3])
+    assert demo_db.execute(last).fetchall() == []
+    assert_exact(demo_db, monkeypatch)
 
 
 def assert_exact(con, monkeypatch) -> None:
@@ -126,9 +162,10 @@ def assert_exact(con, monkeypatch) -> None:
         assert_same(
             dashboard(con, window, filters), scanned(monkeypatch, dashboard, con, window, filters)
         )
-    kept = kpi_day(con)
+    kept, months = kpi_day(con), account_month(con)
     rollups.rebuild(con)
     pd.testing.assert_frame_equal(kept, kpi_day(con))
+    pd.testing.assert_frame_equal(months, account_month(con))
 
 
 def test_a_write_that_keeps_no_rollups_makes_them_unused(demo_db, monkeypatch):
