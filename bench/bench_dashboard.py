@@ -218,6 +218,10 @@ class PageFailed(Exception):
 
 
 def pick(tab, key: str, option: str) -> None:
+    # Scrolled into view first: a select that Playwright scrolls to as it clicks (the page is
+    # scrolled down to an open tab) closes its list again at once.
+    tab.locator(f".st-key-{key}").scroll_into_view_if_needed()
+    tab.wait_for_timeout(300)
     tab.locator(f".st-key-{key}").click()
     tab.get_by_role("option", name=option, exact=True).click()
 
