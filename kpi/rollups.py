@@ -1,4 +1,5 @@
-"""Rollups: the contacts counted per rep and day, kept exact on every write, so KPIs need not scan."""
+"""Rollups: the contacts counted per rep and day (and per rep, account and month), kept exact on
+every write, so KPIs and the relationship lists need not scan."""
 
 from __future__ import annotations
 
@@ -106,7 +107,8 @@ QUICK_COUNTS = """
     from quick group by all
 """
 
-# How contacts are counted into a rep's account and month (a recount and a write share it).
+# How a recount counts the contacts into a rep's account and month (a write sums the same from
+# the rows _read gives).
 MONTH_COUNTS = f"""
     select rep_key, account_key, date_trunc('month', contact_date)::date as month,
            any_value(account) as account, count(*) as contacts,

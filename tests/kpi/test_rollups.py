@@ -99,6 +99,7 @@ def test_the_relationship_lists_read_account_month_for_whole_months_only(demo_db
     # Emptied behind the fingerprint's back: what reads it now finds nothing, what scans does.
     demo_db.execute("delete from account_month")
     assert metrics.momentum(demo_db, QUARTER).empty
+    assert metrics.momentum(demo_db, Window(D(2026, 4, 1), D(2026, 7, 15))).empty  # after the last
     assert metrics.account_levels(demo_db, Window()).empty
     assert not metrics.account_levels(demo_db, week).empty
     assert not metrics.momentum(demo_db, Window(D(2026, 4, 1), D(2026, 6, 29))).empty
