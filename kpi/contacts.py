@@ -228,21 +228,23 @@ def open_commitments(
     con: duckdb.DuckDBPyConnection, rep_key: str, until: dt.date | None = None
 ) -> pd.DataFrame:
     """A rep's open commitments (from contacts up to `until`, when given), the earliest due first."""
-    return (
-        con.cursor()
-        .execute(
-            """
-            select id, contact_date, account, contact_person, commitment_level, commitment,
-                   commitment_due
-            from contacts
-            where rep_key = lower(trim($rep)) and commitment_status = 'open'
-              and ($until is null or contact_date <= $until)
-            order by commitment_due nulls last, contact_date, id
-            """,
-            {"rep": rep_key, "until": until},
-        )
-        .df()
+    return rollups.read(
+        con,
+        _OPEN_COMMITMENTS.format(source="open_commitments", open="true"),
+        _OPEN_COMMITMENTS.format(source="contacts", open="commitment_status = 'open'"),
+        {"rep": rep_key, "until": until},
     )
+
+
+# From the contacts, or from the rollups' copy of the open commitments (kpi.rollups).
+_OPEN_COMMITMENTS = """
+    select id, contact_date, account, contact_person, commitment_level, commitment,
+           commitment_due
+    from {source}
+    where rep_key = lower(trim($rep)) and {open}
+      and ($until is null or contact_date <= $until)
+    order by commitment_due nulls last, contact_date, id
+"""
 
 
 # Every field, the enum columns as text (a pandas Categorical would refuse values it does not
@@ -269,19 +271,29 @@ def recent_contacts(con: duckdb.DuckDBPyConnection, rep_key: str, limit: int = 2
 
 
 def accounts(con: duckdb.DuckDBPyConnection, rep_key: str | None = None) -> list[str]:
-    """Known account names (one spelling per account), the rep's own first when given."""
-    rows = (
-        con.cursor()
-        .execute(
-            """
-            select any_value(account order by contact_date desc) as account
-            from contacts group by account_key
-            order by max(case when rep_key = lower(trim($rep)) then 1 else 0 end) desc,
-                     count(*) desc, account
-            limit 5000
-            """,
-            {"rep": rep_key or ""},
-        )
-        .fetchall()
+    """Known account names (the spelling of each account's latest contact), the rep's own first
+    when given, then the most contacted."""
+    rows = rollups.read(
+        con,
+        _ACCOUNTS.format(
+            name="arg_max(account, last_contact)", count="sum(contacts)", source="account_month"
+        ),
+        _ACCOUNTS.format(
+            name="any_value(account order by contact_date desc)",
+            count="count(*)",
+            source="contacts",
+        ),
+        {"rep": rep_key or ""},
+        fetch=lambda result: result.fetchall(),
     )
     return [r[0] for r in rows]
+
+
+# From the contacts, or from their counts per rep, account and month (kpi.rollups).
+_ACCOUNTS = """
+    select {name} as account
+    from {source} group by account_key
+    order by max(case when rep_key = lower(trim($rep)) then 1 else 0 end) desc,
+             {count} desc, account
+    limit 5000
+"""

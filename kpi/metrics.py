@@ -13,7 +13,7 @@ import pandas as pd
 
 from kpi import rollups
 from kpi.fields import ADVANCE_LEVEL, LEVELS, WHITESPACE
-from kpi.rollups import DAY_COUNTS, LEVEL_COLUMNS, QUICK_COUNTS, QUICK_FLAGS, QUICK_QUOTE_DAYS
+from kpi.rollups import DAY_COUNTS, LEVEL_COLUMNS, QUICK_COUNTS, QUICK_FLAGS
 
 ACTIVITY_KEYS: tuple[str, ...] = ("contacts", "calls", "appointments", "quotes", "revenue")
 COMMITMENT_KEYS: tuple[str, ...] = (
@@ -246,10 +246,6 @@ def query_params(window: Window, filters: Filters, **extra: object) -> dict[str,
     }
 
 
-# What the scans of the contacts need beyond the window and filters.
-_SCAN_PARAMS: dict[str, object] = {"advance": ADVANCE_LEVEL, "quick_days": QUICK_QUOTE_DAYS}
-
-
 def _from_rollups_or_contacts(
     con: duckdb.DuckDBPyConnection,
     rollup_sql: str,
@@ -258,19 +254,10 @@ def _from_rollups_or_contacts(
     fetch: Callable[[duckdb.DuckDBPyConnection], Any] = lambda result: result.df(),
     months: Window | None = None,
 ) -> Any:
-    """rollup_sql over the rollups when they count every contact there is, else scan_sql over
-    the contacts (same columns, same values); both read in one snapshot. `fetch` turns the
-    result into what is returned (a DataFrame unless asked otherwise). With `months`, rollup_sql
-    reads account_month and serves only a window of whole months."""
-    cur = con.cursor()
-    cur.execute("begin transaction")
-    try:
-        if rollups.current(cur) and (months is None or _whole_months(cur, months)):
-            return fetch(cur.execute(rollup_sql, params))
-        used = {k: v for k, v in _SCAN_PARAMS.items() if f"${k}" in scan_sql}
-        return fetch(cur.execute(scan_sql, params | used))
-    finally:
-        cur.execute("rollback")  # it only read
+    """rollups.read(); with `months`, rollup_sql reads account_month and serves only a window
+    of whole months."""
+    usable = None if months is None else lambda cur: _whole_months(cur, months)
+    return rollups.read(con, rollup_sql, scan_sql, params, fetch, usable)
 
 
 def _empty_totals() -> pd.DataFrame:
@@ -477,7 +464,8 @@ def momentum(
 
 
 # Per account: its highest level in the window (inside) against before it (before), from the
-# contacts or from account_month; level 0 before the window counts as no contact before it.
+# contacts or from account_month; level 0 before the window counts as no contact before it. An
+# account is named as spelled on its latest contact in the window, as on the form's list.
 _MOMENTUM_TAIL = """
 moved as (
     select i.account, coalesce(b.level_before, 0)::tinyint as level_before,
@@ -493,7 +481,7 @@ limit $limit
 MOMENTUM_SQL = f"""
 with {REP_DIM_SQL}, {FILTERED_SQL},
 inside as (
-    select account_key, any_value(account) as account,
+    select account_key, arg_max(account, contact_date) as account,
            max(commitment_level) as level_in_window, count(*) as contacts_count,
            max(contact_date) as last_contact
     from c group by account_key
@@ -513,7 +501,7 @@ c as (select * from (select *, month as contact_date from account_month) where {
 MOMENTUM_ROLLUP_SQL = f"""
 with {REP_DIM_SQL}, {_MONTHS_SQL},
 inside as (
-    select account_key, any_value(account) as account,
+    select account_key, arg_max(account, last_contact) as account,
            ({rollups.TOP_LEVEL})::tinyint as level_in_window,
            sum(contacts)::bigint as contacts_count, max(last_contact) as last_contact
     from c group by account_key
@@ -598,7 +586,7 @@ top as (
     select account_key from c group by account_key
     order by count(*) desc, account_key limit $limit
 )
-select any_value(c.account) over (partition by c.account_key) as account,
+select arg_max(c.account, c.contact_date) over (partition by c.account_key) as account,
        date_trunc('month', c.contact_date)::date as month_start,
        max(c.commitment_level) over (partition by c.account_key, month_start) as max_level
 from c semi join top using (account_key)
@@ -612,7 +600,7 @@ top as (
     order by sum(contacts) desc, account_key limit $limit
 ),
 picked as (select * from c semi join top using (account_key)),
-names as (select account_key, any_value(account) as account from picked group by account_key)
+names as (select account_key, arg_max(account, last_contact) as account from picked group by account_key)
 select n.account, p.month as month_start, ({rollups.TOP_LEVEL})::tinyint as max_level
 from picked as p join names as n using (account_key)
 group by p.account_key, n.account, p.month

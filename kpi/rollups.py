@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 import duckdb
 
@@ -31,9 +32,10 @@ COUNTERS: tuple[str, ...] = (
 # quotes and advance-level contacts, sorted by account so that the few rows deciding whether a
 # quote is quick are found without scanning; open_commitments what the overdue list shows of
 # each open commitment (a few percent of the contacts); account_month the contacts per rep, account
-# and month with their count per level (so the highest level survives a delete) and the last
-# date, for the relationship lists and the heatmap (schema v6); rollup_state one row, the
-# fingerprint of the contacts the rollups count (see current()).
+# and month with their count per level (so the highest level survives a delete), the last date
+# and the account's spelling on it, for the relationship lists, the heatmap and the form's list
+# of accounts (schema v6); rollup_state one row, the fingerprint of the contacts the rollups
+# count (see current()).
 SCHEMA = f"""
 create table if not exists kpi_day (
     rep_key varchar not null,
@@ -111,7 +113,7 @@ QUICK_COUNTS = """
 # the rows _read gives).
 MONTH_COUNTS = f"""
     select rep_key, account_key, date_trunc('month', contact_date)::date as month,
-           any_value(account) as account, count(*) as contacts,
+           arg_max(account, contact_date) as account, count(*) as contacts,
            {", ".join(f"count(*) filter (where commitment_level = {level}) as level_{level}" for level in LEVELS if level > 0)},
            max(contact_date) as last_contact
     from contacts
@@ -204,6 +206,32 @@ def refresh(con: duckdb.DuckDBPyConnection) -> bool:
         return False
     rebuild(con)
     return True
+
+
+# What the scans of the contacts may need beyond the caller's parameters.
+_SCAN_PARAMS: dict[str, object] = {"advance": ADVANCE_LEVEL, "quick_days": QUICK_QUOTE_DAYS}
+
+
+def read(
+    con: duckdb.DuckDBPyConnection,
+    rollup_sql: str,
+    scan_sql: str,
+    params: dict[str, object],
+    fetch: Callable[[duckdb.DuckDBPyConnection], Any] = lambda result: result.df(),
+    usable: Callable[[duckdb.DuckDBPyConnection], bool] | None = None,
+) -> Any:
+    """rollup_sql over the rollups when they count every contact there is (and `usable` agrees
+    for this question), else scan_sql over the contacts (same columns, same values); both read
+    in one snapshot. `fetch` turns the result into what is returned (a DataFrame by default)."""
+    cur = con.cursor()
+    cur.execute("begin transaction")
+    try:
+        if current(cur) and (usable is None or usable(cur)):
+            return fetch(cur.execute(rollup_sql, params))
+        used = {k: v for k, v in _SCAN_PARAMS.items() if f"${k}" in scan_sql}
+        return fetch(cur.execute(scan_sql, params | used))
+    finally:
+        cur.execute("rollback")  # it only read
 
 
 def _in_transaction(
@@ -322,7 +350,7 @@ def _read(con: duckdb.DuckDBPyConnection, ids: Sequence[int]) -> _State:
         key = (rep_key, account_key, day.replace(day=1))
         name, month_sums, last = state.months.get(key, (account, [0] * len(MONTH_COUNTERS), day))
         state.months[key] = (
-            name,
+            account if day > last else name,  # the spelling on the group's last date
             [total + counters[i] for total, i in zip(month_sums, in_month, strict=True)],
             max(last, day),
         )
@@ -451,9 +479,10 @@ def _apply(con: duckdb.DuckDBPyConnection, rows: list[dict[str, object]]) -> Non
 
 
 def _apply_months(con: duckdb.DuckDBPyConnection, before: _State, after: _State) -> None:
-    """Add the changes to account_month. The last date only moves forward by itself; where a
-    group lost its last contact (deleted, or moved to another date, rep or account) it is looked
-    up again in the contacts (a scan, but only for such a delete or move)."""
+    """Add the changes to account_month. The last date (and the spelling on it) only moves
+    forward by itself; where a group lost its last contact (deleted, or moved to another date,
+    rep or account) both are looked up again in the contacts (a scan, but only for such a
+    delete or move)."""
     rows, lost = [], []
     for key in dict.fromkeys([*before.months, *after.months]):
         account, new, last = after.months.get(key, (None, [0] * len(MONTH_COUNTERS), None))
@@ -477,7 +506,8 @@ def _apply_months(con: duckdb.DuckDBPyConnection, before: _State, after: _State)
             when matched and k.contacts + d.contacts = 0 then delete
             when matched then update set
                 {", ".join(f"{c} = k.{c} + d.{c}" for c in MONTH_COUNTERS)},
-                account = coalesce(d.account, k.account),
+                account = case when d.last_contact::date >= k.last_contact then d.account
+                               else k.account end,
                 last_contact = greatest(k.last_contact, coalesce(d.last_contact::date, k.last_contact))
             -- (a group found only before the write is missing when the rollups are out of
             -- date: then recount() will count it again anyway)
@@ -492,9 +522,10 @@ def _apply_months(con: duckdb.DuckDBPyConnection, before: _State, after: _State)
     if lost:
         con.execute(
             """
-            update account_month as k set last_contact = m.last_contact
+            update account_month as k set last_contact = m.last_contact, account = m.account
             from (
-                select c.rep_key, c.account_key, l.month, max(c.contact_date) as last_contact
+                select c.rep_key, c.account_key, l.month, max(c.contact_date) as last_contact,
+                       arg_max(c.account, c.contact_date) as account
                 from (select unnest($lost, recursive := true)) as l
                 join contacts as c
                   on c.rep_key = l.rep_key and c.account_key = l.account_key

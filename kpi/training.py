@@ -20,13 +20,13 @@ from kpi.markdown import escape_markdown
 from kpi.metrics import (
     ALL,
     FILTERED_SQL,
-    QUICK_QUOTE_DAYS,
     QUICK_SQL,
     REP_DIM_SQL,
     Filters,
     Window,
     query_params,
 )
+from kpi.rollups import QUICK_QUOTE_DAYS
 
 STORY_LIMIT = 200  # newest shared stories fetched: more than any training session shows
 LESSON_LIMIT = 2000  # newest lessons on the wall; the count of all of them is reported too

@@ -46,6 +46,12 @@ def dashboard(con, window: Window, filters: Filters) -> dict[str, object]:
         "momentum_top": metrics.momentum(con, window, filters, limit=5),
         "account_levels": metrics.account_levels(con, window, filters),
         "account_levels_top": metrics.account_levels(con, window, filters, accounts=3),
+        "accounts": contacts.accounts(con),
+        "accounts_of_a_rep": contacts.accounts(con, "sanne.dejong@prospex.example"),
+        "open_commitments": contacts.open_commitments(con, "sanne.dejong@prospex.example"),
+        "open_commitments_until": contacts.open_commitments(
+            con, "bas.hendriks@prospex.example", D(2026, 5, 31)
+        ),
     }
 
 
@@ -142,6 +148,18 @@ def test_every_write_keeps_them_exact(demo_db, monkeypatch):
     assert contacts.delete_contact(demo_db, saved[0])
     assert contacts.delete_contact(demo_db, saved[4])
     assert_exact(demo_db, monkeypatch)
+    # A later contact spells the account otherwise: the form's list takes that spelling, and
+    # the one before it again once that contact is deleted.
+    later = contacts.save_contact(
+        demo_db,
+        base | {"account": "NIEUW bv", "contact_date": day + dt.timedelta(days=20)},
+        today=TODAY,
+    )
+    assert later.ok, later.errors
+    assert "NIEUW bv" in contacts.accounts(demo_db) and "Nieuw BV" not in contacts.accounts(demo_db)
+    assert_exact(demo_db, monkeypatch)
+    assert contacts.delete_contact(demo_db, later.id)
+    assert "Nieuw BV" in contacts.accounts(demo_db) and "NIEUW bv" not in contacts.accounts(demo_db)
     # The last contact of Sanne's Nieuw BV in June goes (June 1 is left), then the whole month.
     last = "select last_contact from account_month where account_key = 'nieuw bv'"
     assert demo_db.execute(last).fetchall() == [(day + dt.timedelta(days=10),)]
