@@ -20,13 +20,12 @@ from kpi.markdown import escape_markdown
 from kpi.metrics import (
     ALL,
     FILTERED_SQL,
-    QUICK_SQL,
     REP_DIM_SQL,
     Filters,
     Window,
     query_params,
 )
-from kpi.rollups import QUICK_QUOTE_DAYS
+from kpi.rollups import QUICK_FLAGS, QUICK_QUOTE_DAYS
 
 STORY_LIMIT = 200  # newest shared stories fetched: more than any training session shows
 LESSON_LIMIT = 2000  # newest lessons on the wall; the count of all of them is reported too
@@ -119,30 +118,42 @@ def shared_stories(
     limit: int = STORY_LIMIT,
 ) -> tuple[list[Story], int]:
     """The newest contacts offered for training (at most `limit`), and how many there are in all."""
+    # Only the newest `limit` are fetched, so only their quotes are checked for being quick:
+    # against the advances of their own accounts (any rep, any date; the ASOF join takes the
+    # latest one up to each quote), not every quote of the window.
     cur = con.cursor().execute(
         f"""
-        with {REP_DIM_SQL}, {FILTERED_SQL}, {QUICK_SQL},
+        with {REP_DIM_SQL}, {FILTERED_SQL},
         found as (
-            select c.id, c.contact_date, coalesce(r.name, c.rep) as rep_name, c.account,
-                   nullif(trim(c.contact_person), '') as contact_person,
-                   c.contact_role::varchar as contact_role, c.channel::varchar as channel,
-                   c.appointment_planned, c.quote_sent, c.quote_amount::double as quote_amount,
-                   coalesce(quick.is_quick, false) as quick_quote,
-                   c.commitment_level::integer as commitment_level,
-                   nullif(trim(c.commitment), '') as commitment,
-                   c.commitment_status::varchar as commitment_status,
-                   c.would_repeat::varchar as would_repeat,
-                   nullif(trim(c.reflection), '') as reflection,
-                   nullif(trim(c.lesson), '') as lesson, nullif(trim(c.notes), '') as notes
-            from c left join quick using (id) left join rep_dim as r on r.key = c.rep_key
+            select * from c
             where c.share_for_training
               and (len($levels) = 0 or list_contains($levels, c.commitment_level))
-        )
+        ),
+        -- The newest first by date and id alone, then their whole rows: a sort that carries
+        -- every column of every shared contact of the window took twice as long (10M: 0.47 s).
+        newest as (select id from found order by contact_date desc, id desc limit $limit),
+        top as (select * from contacts semi join newest using (id)),
+        q as (select id, rep_key, account_key, contact_date from top where quote_sent),
+        adv as (
+            select account_key, contact_date from contacts
+            where commitment_level >= $advance and account_key in (select account_key from q)
+        ),
+        quick as ({QUICK_FLAGS})
         -- Counted apart, not with count(*) over (): see _NO_WINDOW_COUNT.
-        select *, (select count(*) from found) as total
-        from found
-        order by contact_date desc, id desc
-        limit $limit
+        select t.id, t.contact_date, coalesce(r.name, t.rep) as rep_name, t.account,
+               nullif(trim(t.contact_person), '') as contact_person,
+               t.contact_role::varchar as contact_role, t.channel::varchar as channel,
+               t.appointment_planned, t.quote_sent, t.quote_amount::double as quote_amount,
+               coalesce(quick.is_quick, false) as quick_quote,
+               t.commitment_level::integer as commitment_level,
+               nullif(trim(t.commitment), '') as commitment,
+               t.commitment_status::varchar as commitment_status,
+               t.would_repeat::varchar as would_repeat,
+               nullif(trim(t.reflection), '') as reflection,
+               nullif(trim(t.lesson), '') as lesson, nullif(trim(t.notes), '') as notes,
+               (select count(*) from found) as total
+        from top as t left join quick using (id) left join rep_dim as r on r.key = t.rep_key
+        order by t.contact_date desc, t.id desc
         """,
         query_params(
             window,

@@ -77,6 +77,27 @@ def test_shared_story_fields_and_quick_quote(stories_db):
     assert t1.rep_name == "anna@x.nl"
 
 
+def test_a_shared_quote_is_quick_unless_its_account_advanced_in_the_90_days_before(con, tmp_path):
+    """The advance may be another rep's, not shared, and before the window; only the one story
+    fetched (limit 1) is checked."""
+    path = tmp_path / "quotes.csv"
+    path.write_text(
+        "contact_id,contact_date,rep,account,channel,quote_sent,commitment_level,commitment,"
+        "share_for_training\n"
+        "A1,2026-03-20,cees@x.nl,Delta,visit,false,2,Proef in april,false\n"
+        "Q1,2026-06-10,anna@x.nl,Delta,phone,true,0,,true\n"
+        "A2,2026-01-05,cees@x.nl,Epsilon,visit,false,3,Directie erbij,false\n"
+        "Q2,2026-06-09,anna@x.nl,Epsilon,phone,true,0,,true\n",
+        encoding="utf-8",
+    )
+    assert ingest.import_file(con, path, today=TODAY).accepted == 4
+    june = Window(dt.date(2026, 6, 1), dt.date(2026, 6, 30))
+    (delta,), total = training.shared_stories(con, june, limit=1)
+    assert (delta.account, delta.quick_quote, total) == ("Delta", False, 2)  # 82 days after A1
+    stories, _ = training.shared_stories(con, june)
+    assert [(s.account, s.quick_quote) for s in stories] == [("Delta", False), ("Epsilon", True)]
+
+
 def test_shared_stories_limit_keeps_the_total(stories_db):
     stories, total = training.shared_stories(stories_db, limit=1)
     assert ids(stories_db, stories) == ["T2"]
