@@ -12,6 +12,7 @@ import pandas as pd
 
 from kpi import i18n, metrics
 from kpi.contacts import open_commitments
+from kpi.fields import has_text
 from kpi.markdown import escape_markdown
 from kpi.metrics import Filters, Window
 
@@ -78,7 +79,7 @@ def lessons(
             select id, contact_date, account, contact_person, commitment_level,
                    would_repeat::varchar as would_repeat, lesson, share_for_training
             from c
-            where nullif(trim(lesson), '') is not null
+            where {has_text("lesson")}
             order by contact_date desc, id desc
             limit $limit
             """,

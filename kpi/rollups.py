@@ -10,7 +10,7 @@ from typing import Any
 
 import duckdb
 
-from kpi.fields import ADVANCE_LEVEL, LEVELS
+from kpi.fields import ADVANCE_LEVEL, LEVELS, has_text
 
 QUICK_QUOTE_DAYS = 90
 LEVEL_COLUMNS: tuple[str, ...] = tuple(f"level_{level}" for level in LEVELS if level > 0)
@@ -91,7 +91,7 @@ DAY_COUNTS = f"""
     count(*) filter (where commitment_status in ('kept', 'broken')) as settled,
     count(*) filter (where would_repeat is not null) as reflected,
     count(*) filter (
-        where would_repeat in ('no', 'partly') or nullif(trim(lesson), '') is not null
+        where would_repeat in ('no', 'partly') or {has_text("lesson")}
     ) as learning_moments
 """
 

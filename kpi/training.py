@@ -13,7 +13,7 @@ from typing import Protocol, TypeVar
 import duckdb
 
 from kpi import i18n
-from kpi.fields import ADVANCE_LEVEL, LEVELS
+from kpi.fields import ADVANCE_LEVEL, LEVELS, has_text
 from kpi.markdown import escape_markdown
 
 # The filter pieces every KPI query uses; shared so "rep", "team" and "period" mean the same here.
@@ -187,7 +187,7 @@ def lessons(
             select trim(c.lesson) as text, c.contact_date, coalesce(r.name, c.rep) as rep_name,
                    c.account, nullif(trim(c.contact_person), '') as contact_person, c.id
             from c left join rep_dim as r on r.key = c.rep_key
-            where nullif(trim(c.lesson), '') is not null
+            where {has_text("c.lesson")}
               and (not $shared_only or c.share_for_training)
         )
         -- Counted apart, not with count(*) over (): see _NO_WINDOW_COUNT.
@@ -221,7 +221,7 @@ def ladder_examples(
             select commitment_level::integer as level, trim(commitment) as commitment, account,
                    nullif(trim(contact_person), '') as contact_person,
                    share_for_training as shared, contact_date, id
-            from c where nullif(trim(commitment), '') is not null
+            from c where {has_text("commitment")}
               and (not $shared_only or share_for_training)
             qualify row_number() over (
                 partition by commitment_level

@@ -190,3 +190,22 @@ def test_headers_map_exactly_the_documented_names(headers):
             fields.canonical_header(f"  {header.upper()} ") == name
             or header.upper().casefold() != header.casefold()
         )
+
+
+# Every character trim() might treat specially, and then some: ASCII, Latin-1, the Unicode
+# spaces, zero-width and ideographic characters.
+_EDGES = [chr(c) for c in (*range(0, 256), 0x1680, *range(0x2000, 0x2010), 0x2028, 0x2029)]
+_EDGES += [chr(c) for c in (0x202F, 0x205F, 0x3000, 0xFEFF, 0x4E00)]
+
+
+@SETTINGS
+@given(st.lists(st.text(st.sampled_from(_EDGES) | st.characters(), max_size=6), max_size=40))
+def test_has_text_says_what_trim_says(con, texts):
+    """kpi.fields.has_text skips trim() for most values; it must never answer otherwise."""
+    values = [*texts, "", None, *_EDGES, *(ch * 3 for ch in _EDGES)]
+    rows = con.execute(
+        f"select {fields.has_text('t')}, nullif(trim(t), '') is not null"
+        " from unnest($values::varchar[]) as v(t)",
+        {"values": values},
+    ).fetchall()
+    assert [fast for fast, _ in rows] == [slow for _, slow in rows]
