@@ -217,15 +217,20 @@ def ladder_examples(
     cur = con.cursor().execute(
         f"""
         with {REP_DIM_SQL}, {FILTERED_SQL},
+        -- The candidates ranked on narrow columns, then their texts fetched: sorting every
+        -- commitment of the window with its texts took 0.6 s at 10M contacts, this 0.37 s.
+        ranked as (
+            select id from c
+            where {has_text("commitment")} and (not $shared_only or share_for_training)
+            qualify row_number() over (
+                partition by commitment_level
+                order by share_for_training desc, contact_date desc, id desc) <= $candidates
+        ),
         candidates as (
             select commitment_level::integer as level, trim(commitment) as commitment, account,
                    nullif(trim(contact_person), '') as contact_person,
                    share_for_training as shared, contact_date, id
-            from c where {has_text("commitment")}
-              and (not $shared_only or share_for_training)
-            qualify row_number() over (
-                partition by commitment_level
-                order by share_for_training desc, contact_date desc, id desc) <= $candidates
+            from contacts semi join ranked using (id)
         ),
         distinct_texts as (
             select * from candidates
