@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any
 
 import duckdb
 import numpy as np
@@ -246,20 +245,6 @@ def query_params(window: Window, filters: Filters, **extra: object) -> dict[str,
     }
 
 
-def _from_rollups_or_contacts(
-    con: duckdb.DuckDBPyConnection,
-    rollup_sql: str,
-    scan_sql: str,
-    params: dict[str, object],
-    fetch: Callable[[duckdb.DuckDBPyConnection], Any] = lambda result: result.df(),
-    months: Window | None = None,
-) -> Any:
-    """rollups.read(); with `months`, rollup_sql reads account_month and serves only a window
-    of whole months."""
-    usable = None if months is None else lambda cur: _whole_months(cur, months)
-    return rollups.read(con, rollup_sql, scan_sql, params, fetch, usable)
-
-
 def _empty_totals() -> pd.DataFrame:
     """The one row of KPIs over no contacts: counts 0, ratios undefined."""
     return pd.DataFrame(
@@ -296,7 +281,7 @@ class _Parts:
 def _parts_of(
     wanted: set[tuple[str, str]],
 ) -> Callable[[duckdb.DuckDBPyConnection], _Parts]:
-    """A fetch for _from_rollups_or_contacts: the KPI rows cut into _Parts, rep_team named team.
+    """A fetch for rollups.read: the KPI rows cut into _Parts, rep_team named team.
     Built from plain columns: the result is small (a row per week, rep or team), and .df() with
     pandas' own splitting cost more than the query itself (bench/RESULTS.md, section 2)."""
 
@@ -342,7 +327,7 @@ def _kpi_parts(
         current_start=window.start if before else None,
     )
     keys = {(period, name) for name, period in wanted if before or period != "previous"}
-    return _from_rollups_or_contacts(con, KPI_ROLLUP_SQL, KPI_SQL, params, _parts_of(keys))
+    return rollups.read(con, KPI_ROLLUP_SQL, KPI_SQL, params, _parts_of(keys))
 
 
 def _totals_frame(row: dict[str, object] | None) -> pd.DataFrame:
@@ -408,7 +393,7 @@ def _summaries(
         names = [column[0] for column in result.description]
         return {row[0]: dict(zip(names, row, strict=True)) for row in result.fetchall()}
 
-    rows = _from_rollups_or_contacts(con, SUMMARY_ROLLUP_SQL, SUMMARY_SQL, params, fetch)
+    rows = rollups.read(con, SUMMARY_ROLLUP_SQL, SUMMARY_SQL, params, fetch)
     return {
         period: _kpi_values(rows.get(period))
         for period in (("current", "previous") if before else ("current",))
@@ -419,9 +404,7 @@ def ladder(
     con: duckdb.DuckDBPyConnection, window: Window = Window(), filters: Filters = ALL
 ) -> pd.DataFrame:
     """Contacts per commitment level 0..4 (every level present, zero when unused)."""
-    return _from_rollups_or_contacts(
-        con, LADDER_ROLLUP_SQL, LADDER_SQL, query_params(window, filters)
-    )
+    return rollups.read(con, LADDER_ROLLUP_SQL, LADDER_SQL, query_params(window, filters))
 
 
 LADDER_SQL = f"""
@@ -460,7 +443,9 @@ def momentum(
     level 1 or more to show momentum.
     """
     params = query_params(window, filters, limit=limit)
-    return _from_rollups_or_contacts(con, MOMENTUM_ROLLUP_SQL, MOMENTUM_SQL, params, months=window)
+    return rollups.read(
+        con, MOMENTUM_ROLLUP_SQL, MOMENTUM_SQL, params, usable=_whole_months(window)
+    )
 
 
 # Per account: its highest level in the window (inside) against before it (before), from the
@@ -516,16 +501,20 @@ before as (
 """
 
 
-def _whole_months(cur: duckdb.DuckDBPyConnection, window: Window) -> bool:
-    """Whether account_month holds exactly the contacts of `window`: it starts on the first of
-    a month (or has no start) and ends on the last day of one, or after the last contact (a
-    quarter up to today). Read in the snapshot of the rollups."""
-    if window.start is not None and window.start.day != 1:
-        return False
-    if window.end is None or (window.end + dt.timedelta(days=1)).day == 1:
-        return True
-    last = cur.execute("select max(contact_date) from kpi_day").fetchone()[0]
-    return last is None or window.end >= last
+def _whole_months(window: Window) -> Callable[[duckdb.DuckDBPyConnection], bool]:
+    """For rollups.read: whether account_month holds exactly the contacts of `window`, in the
+    rollups' snapshot. It does when the window starts on the first of a month (or has no start)
+    and ends on the last day of one, or after the last contact (a quarter up to today)."""
+
+    def usable(cur: duckdb.DuckDBPyConnection) -> bool:
+        if window.start is not None and window.start.day != 1:
+            return False
+        if window.end is None or (window.end + dt.timedelta(days=1)).day == 1:
+            return True
+        last = cur.execute("select max(contact_date) from kpi_day").fetchone()[0]
+        return last is None or window.end >= last
+
+    return usable
 
 
 def overdue(
@@ -537,7 +526,7 @@ def overdue(
     """Open commitments whose due date has passed, oldest first: the first `limit` of them (all
     when None), and in total_count how many there are in all."""
     params = query_params(Window(), filters, today=today or dt.date.today(), limit=limit)
-    return _from_rollups_or_contacts(con, OVERDUE_ROLLUP_SQL, OVERDUE_SQL, params)
+    return rollups.read(con, OVERDUE_ROLLUP_SQL, OVERDUE_SQL, params)
 
 
 # Open commitments of `o` (the contacts, or the rollups' copy of the open ones) past due.
@@ -575,8 +564,8 @@ def account_levels(
 ) -> pd.DataFrame:
     """Per account and month the highest level reached, for the most active accounts."""
     params = query_params(window, filters, limit=accounts)
-    return _from_rollups_or_contacts(
-        con, ACCOUNT_LEVELS_ROLLUP_SQL, ACCOUNT_LEVELS_SQL, params, months=window
+    return rollups.read(
+        con, ACCOUNT_LEVELS_ROLLUP_SQL, ACCOUNT_LEVELS_SQL, params, usable=_whole_months(window)
     )
 
 
