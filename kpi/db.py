@@ -148,8 +148,8 @@ alter table contacts alter column commitment_status type commitment_status_value
 alter table contacts alter column would_repeat type would_repeat_value;
 """
 # v6: one more rollup, the contacts per rep, account and month (kpi/rollups.py, account_month),
-# filled from the contacts there are: the relationship lists and the heatmap read it instead of
-# every contact (10M contacts: 4 s, once).
+# filled from the contacts there are: the relationship lists, the heatmap and the form's list of
+# accounts read it instead of every contact (10M contacts: 4 s, once).
 MIGRATIONS: list[str | Callable[[duckdb.DuckDBPyConnection], None]] = [
     _V1,
     _V2,
