@@ -5,11 +5,13 @@
    file cache warm) and warm (again on the same connection).
 3. Starts the app on that database and measures in Chromium, from navigation start until every
    metric (with its trend line) and every chart of the first tab is drawn and the script has
-   finished: cold (fresh server, first visit), warm (the same tab navigating to the page again)
-   and a filter change (a team picked, until the page settles). Servers: `streamlit run app.py`
-   as shipped, `scripts/serve.py` (modules imported and the app run once before anyone
-   visits), a minimal page showing one metric from one query (the floor Streamlit sets), and
-   on request another checkout (--compare-root). After the filter change, the Relationships
+   finished: cold (fresh server, first visit of a browser that never opened the app),
+   returning (fresh server, a browser that opened the app before: its cache holds Streamlit's
+   scripts), warm (the same tab navigating to the page again) and a filter change (a team
+   picked, until the page settles). Servers: `streamlit run app.py` as shipped,
+   `scripts/serve.py` (modules imported and the app run once before anyone visits), a minimal
+   page showing one metric from one query (the floor Streamlit sets), and on request another
+   checkout (--compare-root). After the filter change, the Relationships
    tab is opened and timed until its lists and chart are drawn (the tabs run only when open),
    and then, with that tab open, the window is changed to this year (a filter change there).
    Each server's peak memory (VmHWM) is recorded, and --tour also clicks through every tab
@@ -144,10 +146,11 @@ class Server:
 
 
 @contextmanager
-def streamlit_server(page: Page, db_path: Path) -> Iterator[Server]:
-    """The page's server on a free port until the block ends. With the launcher, the block
-    starts once its warm-up is done (a server is started long before its first visitor)."""
-    port = free_port()
+def streamlit_server(page: Page, db_path: Path, port: int | None = None) -> Iterator[Server]:
+    """The page's server on `port` (default: a free one) until the block ends. With the
+    launcher, the block starts once its warm-up is done (a server is started long before its
+    first visitor)."""
+    port = port or free_port()
     log = OUT / f"{page.script.stem}-{port}.log"
     env = os.environ | {"COMMITBOARD_DB": str(db_path), "COMMITBOARD_LANG": "en"}
     flags = ["--server.port", str(port), "--server.address", "127.0.0.1"]
@@ -281,6 +284,31 @@ def measure_page(browser, url: str, page: Page, tour: bool) -> dict[str, dict[st
     return out
 
 
+def measure_returning(browser, page: Page, db_path: Path) -> dict[str, float]:
+    """The first visit to a freshly started server from a browser that has opened the app
+    before: the usual first visit of a day. A browser visits one server, which is then stopped;
+    a new server starts on the same address and the same browser opens the page again, its cache
+    holding Streamlit's scripts (the "cold" measure starts from a browser that never saw them)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    port = free_port()
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-GB")
+    context.add_init_script(PAGE_PROBE)
+    tab = context.new_page()
+    tab.set_default_timeout(180_000)
+    try:
+        for _visit in ("earlier", "returning"):
+            with streamlit_server(page, db_path, port) as server:
+                tab.goto(server.url + "/?lang=en", wait_until="commit")
+                marks = wait_drawn(tab, page.metrics, page.charts, since=0.0)
+            tab.goto("about:blank")
+    except PlaywrightTimeout as exc:
+        raise PageFailed(f"returning: {str(exc).splitlines()[0]}") from None
+    finally:
+        context.close()
+    return {"seconds": marks["drawn"] / 1000, **phases(marks, start=0.0)}
+
+
 def phases(marks: dict[str, float], start: float) -> dict[str, float]:
     """Where the time went: until the script started, the script, drawing after it finished."""
     return {
@@ -338,6 +366,8 @@ def time_pages(
                         with streamlit_server(page, db_path) as server, load.measure():
                             figures = measure_page(browser, server.url, page, tour and run == 0)
                             figures["peak_rss_mb"] = server.peak_rss_mb()
+                        with load.measure():
+                            figures["returning"] = measure_returning(browser, page, db_path)
                     except PageFailed as exc:
                         failed.append(f"run {run + 1} {name}: {exc}")
                         print(f"run {run + 1}/{runs} {name}: FAILED {exc}", flush=True)
@@ -362,6 +392,9 @@ def time_pages(
 # -- the report ---------------------------------------------------------------------------------
 
 
+MEASURES = ("cold", "returning", "warm", "filter", "relationships", "relationships, year")
+
+
 def report(figures: dict) -> str:
     lines = []
     for size, per_size in figures["sizes"].items():
@@ -373,7 +406,7 @@ def report(figures: dict) -> str:
             "|---|---|---:|---:|---:|---:|",
         ]
         for name, runs in pages.items():
-            for kind in ("cold", "warm", "filter", "relationships", "relationships, year"):
+            for kind in MEASURES:
                 if not runs or kind not in runs[0]:
                     continue
                 cells = [
