@@ -87,7 +87,8 @@ new MutationObserver(() => {
 """
 
 # True (the time, ms since navigation start) once the script has finished (after `since`), no
-# placeholder is left, `metrics` metrics are shown with their trend lines drawn, and the visible
+# placeholder is left, `metrics` KPI tiles are shown (st.metric, whose trend lines must be drawn
+# too, or the dashboard's own tiles of views/tiles.py, which come with theirs), and the visible
 # tab (or the page, without tabs) has `charts` charts drawn.
 PAGE_DRAWN = """
 ({metrics, charts, since}) => {
@@ -96,7 +97,8 @@ PAGE_DRAWN = """
     const states = window.__states;
     if (!states.some(([s, t]) => s === 'running' && t >= since)) return false;
     if (document.querySelector('[data-testid="stSkeleton"]')) return false;
-    if (document.querySelectorAll('[data-testid="stMetric"]').length < metrics) return false;
+    const tiles = '[data-testid="stMetric"], [data-testid="cbKpi"]';  // st.metric or our tile
+    if (document.querySelectorAll(tiles).length < metrics) return false;
     const drawn = (el) => el.querySelector('svg, canvas') !== null;
     if (![...document.querySelectorAll('[data-testid="stMetricChart"]')].every(drawn)) return false;
     const panels = [...document.querySelectorAll('[data-testid="stTabPanel"]')];

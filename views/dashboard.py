@@ -11,6 +11,7 @@ import streamlit as st
 
 from kpi import charts, exports, i18n, metrics
 from kpi.metrics import Comparison, DashboardKpis, Filters, Window
+from views import tiles
 from views.common import (
     date_format,
     fmt_date,
@@ -163,37 +164,44 @@ def fmt_change(key: str, change: float) -> str:
     return sign + fmt_number(size)
 
 
-def show_kpi(key: str, comparison: Comparison, weekly: pd.DataFrame) -> None:
+def kpi_tile(key: str, comparison: Comparison, weekly: pd.DataFrame) -> tiles.Tile:
+    """The KPI's tile: its value, its change against the window before (green when it is good
+    news, red when bad, grey and without an arrow when unchanged) and its weekly trend."""
     change = comparison.change(key)
     decimals = 3 if key in metrics.RATIO_KEYS else 2
     unchanged = change is not None and round(change, decimals) == 0
+    tone, rising = "off", None
+    if change is not None and not unchanged:
+        rising = change > 0
+        # A rise is good news except for the KPIs where it is bad (INVERSE_KEYS).
+        tone = "good" if rising != (key in INVERSE_KEYS) else "bad"
     trend = weekly[key].dropna().astype(float).to_list() if key in weekly else []
-    st.metric(
-        t(f"kpi_{key}"),
-        fmt_kpi(key, comparison.current[key]),
-        delta=None if change is None else fmt_change(key, 0.0 if unchanged else change),
-        delta_color="off" if unchanged else "inverse" if key in INVERSE_KEYS else "normal",
-        delta_arrow="off" if unchanged else "auto",
+    return tiles.Tile(
+        key=key,
+        label=t(f"kpi_{key}"),
+        value=fmt_kpi(key, comparison.current[key]),
         help=t(f"kpi_{key}_help"),
-        chart_data=trend if len(trend) > 1 else None,
+        delta=None if change is None else fmt_change(key, 0.0 if unchanged else change),
+        tone=tone,
+        rising=rising,
+        trend=tuple(trend),
     )
 
 
 def show_group(title: str, icon: str, keys: tuple[str, ...], rows: tuple[int, ...], **data) -> None:
     """A bordered group of KPI tiles, `rows` giving how many tiles each row holds. At most
     three to a row in the wider group and two in the narrower one: on a laptop screen (1400 px)
-    four tiles left names such as "Commitmentratio" and "Contactmomenten" cut off."""
+    four tiles left names such as "Commitmentratio" and "Contactmomenten" cut off. A short last
+    row spreads out, so wide values such as revenue fit unclipped."""
     assert sum(rows) == len(keys), (rows, keys)
     with st.container(border=True):
         st.subheader(title, icon=icon)
-        start = 0
+        shown, start = [], 0
         for size in rows:
-            row = keys[start : start + size]
+            shown.append([kpi_tile(key, **data) for key in keys[start : start + size]])
             start += size
-            # A short last row spreads out: wide values such as revenue then fit unclipped.
-            for col, key in zip(st.columns(len(row)), row, strict=True):
-                with col:
-                    show_kpi(key, **data)
+        # One element for the whole group (views/tiles.py says why not st.metric).
+        st.markdown(tiles.group_html(shown), unsafe_allow_html=True)
 
 
 # -- charts and tables ------------------------------------------------------------------------
@@ -418,6 +426,7 @@ def render() -> None:
         return
 
     kpis = {"comparison": comparison, "weekly": weekly}
+    st.html(tiles.CSS)
     commitment_col, activity_col = st.columns([7, 5])
     with commitment_col:
         show_group(

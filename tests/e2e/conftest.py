@@ -260,13 +260,11 @@ def act_as(tab, role_label: str) -> None:
 
 
 def metric(tab, label: str) -> str:
-    """The shown value of the st.metric with exactly this label."""
-    box = tab.locator('[data-testid="stMetric"]').filter(
-        has=tab.locator(
-            '[data-testid="stMetricLabel"]', has_text=re.compile(rf"^{re.escape(label)}$")
-        )
+    """The shown value of the dashboard's KPI tile (views/tiles.py) with exactly this name."""
+    box = tab.locator('[data-testid="cbKpi"]').filter(
+        has=tab.locator('[data-testid="cbKpiLabel"]', has_text=re.compile(rf"^{re.escape(label)}$"))
     )
-    return box.locator('[data-testid="stMetricValue"]').inner_text().strip()
+    return box.locator('[data-testid="cbKpiValue"]').inner_text().strip()
 
 
 def visible_text(tab, selector: str = '[data-testid="stApp"]') -> str:

@@ -385,7 +385,7 @@ def test_language_switch_and_reload(demo, page):
     open_page(page, server, "", "en")
     assert metric(page, "Contacts")
     rerun(page, page.locator(".st-key-lang_switch button", has_text="Nederlands").click)
-    page.locator('[data-testid="stMetricLabel"]', has_text="Contactmomenten").first.wait_for()
+    page.locator('[data-testid="cbKpiLabel"]', has_text="Contactmomenten").first.wait_for()
     assert "lang=nl" in page.url
 
     def dutch_dashboard() -> None:
@@ -403,7 +403,7 @@ def test_language_switch_and_reload(demo, page):
 
     dutch_dashboard()
     page.reload()
-    page.locator('[data-testid="stMetricLabel"]', has_text="Contactmomenten").first.wait_for()
+    page.locator('[data-testid="cbKpiLabel"]', has_text="Contactmomenten").first.wait_for()
     wait_ready(page)
     assert "lang=nl" in page.url
     dutch_dashboard()
@@ -486,11 +486,13 @@ def test_on_a_phone_every_option_of_the_log_form_is_on_screen(browser, demo_serv
         context.close()
 
 
-# Elements inside a KPI tile's label whose text does not fit (Streamlit cuts it off with "…").
-CUT_OFF_LABELS = """() => [...document.querySelectorAll('[data-testid="stMetricLabel"]')]
+# KPI names whose text does not fit (views/tiles.py cuts them off with "…").
+CUT_OFF_LABELS = """() => [...document.querySelectorAll('[data-testid="cbKpiLabel"]')]
     .filter((label) => [label, ...label.querySelectorAll('*')]
         .some((el) => el.scrollWidth > el.clientWidth + 1))
     .map((label) => label.innerText.trim())"""
+# The same for the KPIs' values.
+CUT_OFF_VALUES = CUT_OFF_LABELS.replace("cbKpiLabel", "cbKpiValue")
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
@@ -502,8 +504,27 @@ def test_on_a_laptop_every_kpi_name_is_shown_whole(browser, demo_server, lang):
     try:
         tab = context.new_page()
         open_page(tab, demo_server, "", lang=lang)
-        tab.locator('[data-testid="stMetricValue"]').nth(11).wait_for()
-        assert tab.locator('[data-testid="stMetricLabel"]').count() == 12
+        tab.locator('[data-testid="cbKpiValue"]').nth(11).wait_for()
+        assert tab.locator('[data-testid="cbKpiLabel"]').count() == 12
         assert tab.evaluate(CUT_OFF_LABELS) == []
+    finally:
+        context.close()
+
+
+def test_on_a_phone_every_kpi_tile_reads_whole(browser, demo_server):
+    """A director glances at the dashboard on a phone (390 px): the KPI tiles wrap onto more
+    rows rather than cut off a name or a value (revenue, the widest, included)."""
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, locale="nl-NL", is_mobile=True, has_touch=True
+    )
+    try:
+        tab = context.new_page()
+        open_page(tab, demo_server, "", lang="nl")
+        tab.locator('[data-testid="cbKpiValue"]').nth(11).wait_for()
+        assert tab.evaluate(CUT_OFF_LABELS) == []
+        assert tab.evaluate(CUT_OFF_VALUES) == []
+        for index in range(12):
+            box = tab.locator('[data-testid="cbKpi"]').nth(index).bounding_box()
+            assert box is not None and 0 <= box["x"] and box["x"] + box["width"] <= 390, box
     finally:
         context.close()

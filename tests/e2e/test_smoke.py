@@ -79,7 +79,7 @@ def test_readme_screenshot(demo_server, browser):
         wait_for_charts(tab, 2)  # the quadrant and the ladder on the first tab
         # Vega draws its marks after the SVG appears; the ladder's bar labels come last.
         tab.locator('[data-testid="stVegaLiteChart"] svg text', has_text="%)").first.wait_for()
-        tab.locator('[data-testid="stMetricValue"]').nth(11).wait_for()
+        tab.locator('[data-testid="cbKpiValue"]').nth(11).wait_for()
         tab.mouse.move(1, 1)
         box = tab.locator('[data-testid="stVegaLiteChart"]').first.bounding_box()
         assert box is not None

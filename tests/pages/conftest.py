@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -117,3 +119,54 @@ def open_tab(at: AppTest, name: str, lang: str = "en") -> AppTest:
 
     at.session_state["dash_tabs"] = f"{DASH_TABS[name]} {i18n.t(f'dash_tab_{name}', lang)}"
     return at.run()
+
+
+@dataclass
+class TileShown:
+    """A KPI tile of the dashboard (views/tiles.py) as the page's HTML has it."""
+
+    key: str
+    label: str = ""
+    value: str = ""
+    help: str = ""
+    delta: str = ""  # "" when there is nothing to compare with
+    tone: str = ""  # the delta's colour: good, bad or off
+    trend_points: int = 0
+
+
+class _TileParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tiles: list[TileShown] = []
+        self._field: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        test_id = found.get("data-testid")
+        if test_id == "cbKpi":
+            self.tiles.append(TileShown(key=found["data-kpi"] or ""))
+        elif test_id in ("cbKpiLabel", "cbKpiValue", "cbKpiDelta"):
+            self._field = test_id.removeprefix("cbKpi").lower()
+        elif "data-tone" in found:
+            self.tiles[-1].tone = found["data-tone"] or ""
+        elif "data-help" in found:
+            self.tiles[-1].help = found["data-help"] or ""
+        elif tag == "polyline":
+            self.tiles[-1].trend_points = len((found["points"] or "").split())
+
+    def handle_endtag(self, tag: str) -> None:
+        self._field = None
+
+    def handle_data(self, data: str) -> None:
+        if self._field:
+            tile = self.tiles[-1]
+            setattr(tile, self._field, getattr(tile, self._field) + data)
+
+
+def kpi_tiles(at: AppTest) -> dict[str, TileShown]:
+    """The dashboard's KPI tiles by their shown name, read from the page's Markdown."""
+    parser = _TileParser()
+    for block in at.markdown:
+        if 'data-testid="cbKpi"' in block.value:
+            parser.feed(block.value)
+    return {tile.label: tile for tile in parser.tiles}

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from tests.pages.conftest import open_page, open_tab
+from tests.pages.conftest import kpi_tiles, open_page, open_tab
 
 D = dt.date
 # The whole of tests/data/kpi_small.csv (contacts from 2026-01-05 to 2026-05-02).
@@ -15,11 +15,11 @@ ALL_SMALL = (D(2026, 1, 1), D(2026, 5, 31))
 
 
 def metrics_shown(at) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
+    return {label: tile.value for label, tile in kpi_tiles(at).items()}
 
 
 def deltas_shown(at) -> dict[str, str]:
-    return {m.label: m.delta for m in at.metric}
+    return {label: tile.delta for label, tile in kpi_tiles(at).items()}
 
 
 def texts(at) -> str:
@@ -86,7 +86,7 @@ def test_small_data_shows_the_hand_computed_values(small_db):
     assert changes["Revenue"] == "+€1,500"
     assert changes["Advance rate"] == ""
     assert "2026-01-01 to 2026-05-31" in texts(at)
-    helps = {m.label: m.proto.help for m in at.metric}
+    helps = {label: tile.help for label, tile in kpi_tiles(at).items()}
     assert helps["Quick quotes"].startswith("Share of quotes sent without real commitment")
     assert all(helps.values())
 
@@ -101,8 +101,11 @@ def test_changes_against_the_previous_window_in_points(small_db):
     assert changes["Quick quotes"] == "+50.0 pts"
     assert changes["Advance rate"] == "0.0 pts"  # unchanged: grey, no arrow
     assert changes["Follow-through"] == ""
-    quick = next(m for m in at.metric if m.label == "Quick quotes")
-    assert quick.proto.color == quick.proto.MetricColor.RED  # more quick quotes is bad news
+    tones = {label: tile.tone for label, tile in kpi_tiles(at).items()}
+    assert tones["Quick quotes"] == "bad"  # more quick quotes is bad news: red
+    assert tones["Contacts"] == "good"
+    assert tones["Revenue"] == "bad"
+    assert tones["Advance rate"] == "off"
 
 
 def test_dutch_labels_and_number_formats(small_db, dutch):
@@ -130,7 +133,7 @@ def test_default_window_shows_data_when_this_quarter_is_empty(small_db):
     at = open_page("dashboard")
     assert at.selectbox(key="dash_window").value == "all"
     assert metrics_shown(at)["Contacts"] == "8"
-    assert all(m.delta == "" for m in at.metric)  # nothing before all time
+    assert set(deltas_shown(at).values()) == {""}  # nothing before all time
 
 
 def test_rep_and_team_filters(small_db):
@@ -191,14 +194,14 @@ def test_empty_window_says_what_to_do(small_db):
     at = open_page("dashboard")
     at.selectbox(key="dash_window").set_value("quarter").run()
     assert not at.exception
-    assert not at.metric
+    assert not kpi_tiles(at)
     assert "No contacts in this period" in at.info[0].value
 
 
 def test_empty_database_says_what_to_do(empty_db):
     at = open_page("dashboard")
     assert not at.exception
-    assert not at.metric
+    assert not kpi_tiles(at)
     assert not at.get("vega_lite_chart")
     assert "There are no contacts yet" in at.info[0].value
     assert "import" in at.info[0].value
@@ -248,4 +251,4 @@ def test_a_memory_limit_duckdb_does_not_understand_is_one_clear_error(small_db, 
     at = open_page("dashboard")
     assert not at.exception
     assert "memory limit 'plenty'" in at.error[0].value
-    assert not at.metric
+    assert not kpi_tiles(at)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from kpi import db, roster
-from tests.pages.conftest import open_as, open_page, open_tab
+from tests.pages.conftest import kpi_tiles, open_as, open_page, open_tab
 
 TEAM = [
     ("anna@x.nl", "Anna de Vries", "Team Noord", "rep"),
@@ -41,14 +41,14 @@ def title(at) -> str:
 
 
 def metrics_shown(at) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
+    return {label: tile.value for label, tile in kpi_tiles(at).items()}
 
 
 def test_signed_out_shows_only_the_sign_in_button(team_db):
     at = open_as(None)
     assert title(at) == "Sign in to Commitboard"
     assert [b.key for b in at.button] == ["login"]
-    assert not at.metric and not at.dataframe
+    assert not kpi_tiles(at) and not at.dataframe
     assert not at.sidebar.selectbox  # no demo role picker: no way around sign-in
     assert "Demo mode" not in texts(at)
 
@@ -65,10 +65,10 @@ def test_a_stranger_sees_one_clear_message_and_no_data(team_db):
     # (escape_markdown puts a word joiner before "@" so the address is not turned into a link)
     assert "stranger@elsewhere.nl" in at.warning[0].value.replace("\u2060", "")
     assert "not on the team roster" in at.warning[0].value
-    assert not at.metric and not at.dataframe and not at.title
+    assert not kpi_tiles(at) and not at.dataframe and not at.title
     assert [b.key for b in at.sidebar.button] == ["logout"]
     at.switch_page("views/dashboard.py").run()
-    assert not at.metric and not at.dataframe
+    assert not kpi_tiles(at) and not at.dataframe
 
 
 def test_the_director_sees_everyone(team_db):
@@ -135,7 +135,7 @@ def test_sign_out_ends_the_session(team_db):
     at = open_as("dir@x.nl")
     at.sidebar.button(key="logout").click().run()
     assert title(at) == "Sign in to Commitboard"
-    assert not at.metric
+    assert not kpi_tiles(at)
 
 
 def test_the_form_saves_as_the_signed_in_rep(team_db):
@@ -161,7 +161,7 @@ def test_demo_mode_without_auth_still_has_the_banner_and_role_picker(team_db):
 
 def test_an_address_the_provider_has_not_verified_is_not_trusted(team_db):
     at = open_as("dir@x.nl", email_verified=False)
-    assert not at.metric and not at.dataframe
+    assert not kpi_tiles(at) and not at.dataframe
     assert "did not tell Commitboard your e-mail address" in at.warning[0].value
 
 
@@ -174,12 +174,12 @@ def test_without_an_email_claim_the_entra_user_name_is_used(team_db):
 
 def test_a_person_removed_from_the_roster_loses_access_on_the_next_run(team_db):
     at = open_as("bram@x.nl")
-    assert at.metric
+    assert kpi_tiles(at)
     con = db.connect(team_db)
     roster.remove_person(con, "bram@x.nl", by="test")
     con.close()
     at.run()
-    assert not at.metric
+    assert not kpi_tiles(at)
     assert "not on the team roster" in at.warning[0].value
 
 

@@ -1,0 +1,117 @@
+"""The dashboard's KPI tiles, drawn as one block of HTML per group.
+
+Each tile reads like Streamlit's own metric: the KPI's name with a help mark, the value, the
+change against the window before as a coloured pill, and the weekly trend as a line. Streamlit's
+st.metric draws every trend line as a Vega view of its own: twelve of them made each first visit,
+navigation and filter change wait for the browser (bench/RESULTS.md, session 6: a filter change
+at 1M 0.55 s against 0.42 s drawn as here). Here the trend line is a plain SVG polyline the
+server draws, and each group is one element.
+
+Pure functions, no Streamlit: the page formats the values and hands them over.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+
+# Colours of Streamlit's light theme for metric deltas, and the app's own for a trend without a
+# comparison (.streamlit/config.toml primaryColor).
+TONES: dict[str, tuple[str, str, str]] = {
+    # tone: (text, pill background, trend line)
+    "good": ("#177233", "rgba(33, 195, 84, 0.1)", "#21c354"),
+    "bad": ("#bd4043", "rgba(255, 43, 43, 0.09)", "#ff4b4b"),
+    "off": ("rgba(49, 51, 63, 0.6)", "rgba(172, 177, 195, 0.25)", "#9aa7a2"),
+}
+PLAIN_TREND = "#0F6E56"
+
+# Once per page (st.html with only a <style> adds no element to the layout). The help text is a
+# tooltip of CSS alone, so it shows on hover, on keyboard focus and on a tap, like Streamlit's.
+CSS = """<style>
+.cb-row { display: flex; flex-wrap: wrap; gap: 0.75rem 1rem; margin-bottom: 0.75rem; }
+.cb-tile { flex: 1 1 0; min-width: 7.5rem; }
+.cb-label { display: flex; align-items: center; gap: 0.3rem; min-height: 1.5rem;
+  font-size: 0.875rem; color: rgba(28, 43, 39, 0.85); }
+.cb-name { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+.cb-help { position: relative; flex: none; display: inline-flex; align-items: center;
+  justify-content: center; width: 0.95rem; height: 0.95rem; border-radius: 50%;
+  border: 1px solid rgba(28, 43, 39, 0.45); color: rgba(28, 43, 39, 0.6);
+  font-size: 0.65rem; font-weight: 600; line-height: 1; cursor: help; }
+.cb-help:hover::after, .cb-help:focus::after { content: attr(data-help); position: absolute;
+  top: 1.3rem; left: -0.5rem; z-index: 20; width: max-content; max-width: 15rem;
+  padding: 0.5rem 0.65rem; border-radius: 0.4rem; background: #1C2B27; color: #fff;
+  font-size: 0.8rem; font-weight: 400; line-height: 1.4; white-space: normal;
+  box-shadow: 0 2px 8px rgba(0, 0, 0, 0.15); }
+.cb-row .cb-tile:last-child:not(:first-child) .cb-help:hover::after,
+.cb-row .cb-tile:last-child:not(:first-child) .cb-help:focus::after { left: auto; right: -0.5rem; }
+.cb-value { font-size: 2.25rem; line-height: 1.25; color: #1C2B27; white-space: nowrap;
+  overflow: hidden; text-overflow: ellipsis; }
+.cb-delta { display: inline-block; margin-top: 0.15rem; padding: 0.05rem 0.5rem;
+  border-radius: 1rem; font-size: 0.875rem; white-space: nowrap; }
+.cb-trend { display: block; width: 100%; height: 2.75rem; margin-top: 0.4rem; }
+</style>"""
+
+
+@dataclass(frozen=True)
+class Tile:
+    """One KPI as shown: texts already formatted in the user's language."""
+
+    key: str
+    label: str
+    value: str
+    help: str
+    delta: str | None = None  # the change against the window before; None: nothing to compare
+    tone: str = "off"  # "good", "bad" or "off" (unchanged): the pill's colour
+    rising: bool | None = None  # the arrow: up, down, or none (None)
+    trend: tuple[float, ...] = ()  # per week, oldest first; a line needs two
+
+
+def trend_svg(values: tuple[float, ...], colour: str) -> str:
+    """The values as a line from left to right, scaled to fill the box (empty for fewer than
+    two); a flat series runs through the middle."""
+    if len(values) < 2:
+        return ""
+    low, high = min(values), max(values)
+    step = 100 / (len(values) - 1)
+
+    def y(value: float) -> float:
+        return 20.0 if high == low else 38 - 36 * (value - low) / (high - low)
+
+    points = " ".join(f"{i * step:.1f},{y(v):.1f}" for i, v in enumerate(values))
+    return (
+        '<svg class="cb-trend" viewBox="0 0 100 40" preserveAspectRatio="none"'
+        ' aria-hidden="true" focusable="false">'
+        f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2"'
+        ' stroke-linejoin="round" vector-effect="non-scaling-stroke"/></svg>'
+    )
+
+
+def tile_html(tile: Tile) -> str:
+    text, background, line = TONES[tile.tone]
+    delta = ""
+    if tile.delta is not None:
+        arrow = "" if tile.rising is None else "↑ " if tile.rising else "↓ "
+        delta = (
+            f'<div class="cb-delta" data-tone="{tile.tone}"'
+            f' style="color: {text}; background: {background}">'
+            f'<span aria-hidden="true">{arrow}</span>'
+            f'<span data-testid="cbKpiDelta">{escape(tile.delta)}</span></div>'
+        )
+    label, help_text = escape(tile.label), escape(tile.help)
+    return (
+        f'<div class="cb-tile" data-testid="cbKpi" data-kpi="{escape(tile.key)}"'
+        f' role="group" aria-label="{label}">'
+        f'<div class="cb-label"><span class="cb-name" data-testid="cbKpiLabel">{label}</span>'
+        f'<span class="cb-help" tabindex="0" role="note" aria-label="{help_text}"'
+        f' data-help="{help_text}">?</span></div>'
+        f'<div class="cb-value" data-testid="cbKpiValue">{escape(tile.value)}</div>'
+        f"{delta}{trend_svg(tile.trend, line if tile.delta is not None else PLAIN_TREND)}</div>"
+    )
+
+
+def group_html(rows: list[list[Tile]]) -> str:
+    """Rows of tiles, each row sharing the width equally; one line of HTML (Markdown would end
+    an HTML block at a blank line)."""
+    return "".join(
+        '<div class="cb-row">' + "".join(tile_html(tile) for tile in row) + "</div>" for row in rows
+    )
