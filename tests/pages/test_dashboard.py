@@ -89,6 +89,10 @@ def test_small_data_shows_the_hand_computed_values(small_db):
     helps = {label: tile.help for label, tile in kpi_tiles(at).items()}
     assert helps["Quick quotes"].startswith("Share of quotes sent without real commitment")
     assert all(helps.values())
+    # A trend line through each ISO week that has a value: 7 weeks with contacts (W02, W07,
+    # W09, W11, W14, W15, W18), 5 with quotes, 2 in which a commitment was settled.
+    points = {label: tile.trend_points for label, tile in kpi_tiles(at).items()}
+    assert (points["Contacts"], points["Quick quotes"], points["Follow-through"]) == (7, 5, 2)
 
 
 def test_changes_against_the_previous_window_in_points(small_db):
