@@ -29,7 +29,7 @@ PLAIN_TREND = "#0F6E56"
 # tooltip of CSS alone, so it shows on hover, on keyboard focus and on a tap, like Streamlit's.
 CSS = """<style>
 .cb-row { display: flex; flex-wrap: wrap; gap: 0.75rem 1rem; margin-bottom: 0.75rem; }
-.cb-tile { flex: 1 1 0; min-width: 7.5rem; }
+.cb-tile { flex: 1 1 0; min-width: 7.5rem; container-type: inline-size; }
 .cb-label { display: flex; align-items: center; gap: 0.3rem; min-height: 1.5rem;
   font-size: 0.875rem; color: rgba(28, 43, 39, 0.85); }
 .cb-name { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
@@ -44,8 +44,8 @@ CSS = """<style>
   box-shadow: 0 2px 8px rgba(0, 0, 0, 0.15); }
 .cb-row .cb-tile:last-child:not(:first-child) .cb-help:hover::after,
 .cb-row .cb-tile:last-child:not(:first-child) .cb-help:focus::after { left: auto; right: -0.5rem; }
-.cb-value { font-size: 2.25rem; line-height: 1.25; color: #1C2B27; white-space: nowrap;
-  overflow: hidden; text-overflow: ellipsis; }
+.cb-value { font-size: min(2.25rem, var(--fit, 2.25rem)); line-height: 1.25; color: #1C2B27;
+  white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 .cb-delta { display: inline-block; margin-top: 0.15rem; padding: 0.05rem 0.5rem;
   border-radius: 1rem; font-size: 0.875rem; white-space: nowrap; }
 .cb-trend { display: block; width: 100%; height: 2.75rem; margin-top: 0.4rem; }
@@ -86,6 +86,17 @@ def trend_svg(values: tuple[float, ...], colour: str) -> str:
     )
 
 
+# How wide a character of a value is, in em (digits, dots and € in the app's sans-serif font are
+# 0.5-0.55 em; a little more keeps a margin).
+CHARACTER_EM = 0.6
+
+
+def value_fit(value: str) -> str:
+    """The largest font size at which `value` fits its tile, in units of the tile's width: a long
+    number (10.000.000, or revenue in the billions) shrinks rather than being cut off."""
+    return f"{100 / (CHARACTER_EM * max(len(value), 1)):.1f}cqi"
+
+
 def tile_html(tile: Tile) -> str:
     text, background, line = TONES[tile.tone]
     delta = ""
@@ -104,7 +115,8 @@ def tile_html(tile: Tile) -> str:
         f'<div class="cb-label"><span class="cb-name" data-testid="cbKpiLabel">{label}</span>'
         f'<span class="cb-help" tabindex="0" role="note" aria-label="{help_text}"'
         f' data-help="{help_text}">?</span></div>'
-        f'<div class="cb-value" data-testid="cbKpiValue">{escape(tile.value)}</div>'
+        f'<div class="cb-value" data-testid="cbKpiValue"'
+        f' style="--fit: {value_fit(tile.value)}">{escape(tile.value)}</div>'
         f"{delta}{trend_svg(tile.trend, line if tile.delta is not None else PLAIN_TREND)}</div>"
     )
 

@@ -27,6 +27,7 @@ from tests.e2e.conftest import (
     wait_ready,
     warm_up,
 )
+from views import tiles
 
 pytestmark = pytest.mark.browser
 
@@ -526,5 +527,34 @@ def test_on_a_phone_every_kpi_tile_reads_whole(browser, demo_server):
         for index in range(12):
             box = tab.locator('[data-testid="cbKpi"]').nth(index).bounding_box()
             assert box is not None and 0 <= box["x"] and box["x"] + box["width"] <= 390, box
+    finally:
+        context.close()
+
+
+def test_a_long_value_shrinks_to_fit_its_tile(browser):
+    """All time, a team's figures run to 10.000.000 contacts and billions in revenue. On a
+    1,280 px laptop such a value was cut off ("10.000.0…"); now its font shrinks to the tile.
+    The tiles' own HTML and CSS in Chromium, in a group as narrow as on that laptop."""
+    context = browser.new_context(viewport={"width": 800, "height": 600})
+    try:
+        tab = context.new_page()
+        pair = [tiles.Tile(key=k, label="Contacten", value="10.000.000", help="h") for k in "ab"]
+        revenue = [tiles.Tile(key="revenue", label="Omzet", value="€ 5.186.700.480", help="h")]
+        group = tiles.group_html([pair, revenue])
+        tab.set_content(
+            f'<div style="width: 300px; font-family: sans-serif">{tiles.CSS}{group}</div>'
+        )
+        assert tab.locator('[data-testid="cbKpiValue"]').count() == 3
+        assert tab.evaluate(CUT_OFF_VALUES) == []
+        # Short values keep the full size.
+        tab.set_content(
+            f'<div style="width: 300px">{tiles.CSS}'
+            + tiles.group_html([[tiles.Tile(key="a", label="A", value="51%", help="h")]])
+            + "</div>"
+        )
+        size = tab.locator('[data-testid="cbKpiValue"]').evaluate(
+            "(el) => getComputedStyle(el).fontSize"
+        )
+        assert size == "36px"  # 2.25rem
     finally:
         context.close()

@@ -91,3 +91,10 @@ def test_the_html_has_no_blank_line():
     """Markdown ends an HTML block at a blank line and would show the rest as text."""
     row = [tiles.Tile(key="a", label="A", value="1", help="h", delta="+1", trend=(1.0, 2.0))]
     assert not re.search(r"\n\s*\n", tiles.group_html([row]))
+
+
+def test_a_longer_value_gets_a_smaller_font_to_fit():
+    assert tiles.value_fit("10.000.000") == "16.7cqi"  # 100 / (0.6 em x 10 characters)
+    assert tiles.value_fit("€ 5.186.700.480") == "11.1cqi"
+    html = tiles.tile_html(tiles.Tile(key="contacts", label="C", value="10.000.000", help="h"))
+    assert 'style="--fit: 16.7cqi">10.000.000</div>' in html
