@@ -4,7 +4,7 @@ import streamlit as st
 
 from views import common
 
-st.set_page_config(page_title="Commitboard", page_icon=":material/handshake:", layout="wide")
+st.set_page_config(page_title="Commitboard", page_icon="🤝", layout="wide")
 
 common.start_run()
 lang = common.language_switch()
