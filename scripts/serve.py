@@ -1,26 +1,43 @@
-"""Start the app warm: `python scripts/serve.py [streamlit run options]` instead of `streamlit run app.py`.
+"""Start the app warm and serviceable: `python scripts/serve.py [streamlit run options]` instead
+of `streamlit run app.py`.
 
-A first visit to a freshly started Streamlit server pays for importing pandas and Altair, for
-DuckDB reading the contacts from disk, and for every dashboard query and chart, all while the
-visitor waits. This launcher imports those modules before the server starts and, once it runs,
-opens one session of its own inside the server that runs app.py as a first visitor would (the
-default page, in the default language). That fills DuckDB's buffers and the app's caches, so the
-first person to arrive meets a warm server. Options after the script name go to `streamlit run`.
+The app is served as an `st.App` (Streamlit's public ASGI application) with two additions:
+
+- a warm-up: a first visit to a freshly started server pays for importing pandas and Altair,
+  for DuckDB reading the contacts from disk, and for every dashboard query and chart, all while
+  the visitor waits. This launcher imports those modules before the server starts and, once it
+  runs, opens one session of its own that runs app.py as a first visitor would (the default
+  page, in the default language), so the first person to arrive meets a warm server;
+- `/healthz` for a load balancer or a container orchestrator: 200 when the store answers, 503
+  with the reason when it does not.
+
+`streamlit run scripts/serve.py` serves the same app without the preload (Streamlit finds the
+`app` below); options after the script name go to `streamlit run` either way.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import sys
 import time
+from contextlib import asynccontextmanager
 from pathlib import Path
+
+import streamlit as st
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import JSONResponse
+from starlette.routing import Route
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app.py"
 WARM_UP_TIMEOUT = 120.0  # seconds; a warm-up that takes longer is abandoned, the server runs on
 
 log = logging.getLogger("commitboard.serve")
+
+if str(ROOT) not in sys.path:  # run as a script or imported by `streamlit run`: kpi is beside it
+    sys.path.insert(0, str(ROOT))
 
 
 def preload() -> None:
@@ -85,38 +102,45 @@ async def warm_up() -> None:
         log.warning("warm-up skipped: %s", exc)
     finally:
         runtime.disconnect_session(session_id)
-        # With its last session gone Streamlit forgets the compiled pages; compile them again
-        # now rather than while the first visitor waits (about 0.1 s).
-        for script in (APP, *sorted((ROOT / "views").glob("*.py"))):
-            runtime._script_cache.get_bytecode(str(script))
 
 
-def install_warm_up() -> None:
-    """Have the server run warm_up() as soon as it has started."""
-    from streamlit.web import bootstrap
+@asynccontextmanager
+async def lifespan(_app: st.App):
+    """Once the server has started: the warm-up, in the background (requests are served
+    meanwhile; the first visitor who comes before it ends simply waits as they would have)."""
+    task = asyncio.get_running_loop().create_task(warm_up(), name="commitboard.warm_up")
+    yield
+    task.cancel()
 
-    on_start = bootstrap._on_server_start
 
-    def on_server_start(server) -> None:
-        on_start(server)
-        asyncio.get_running_loop().create_task(warm_up(), name="commitboard.warm_up")
+async def healthz(_request) -> JSONResponse:
+    """200 and what the store holds when it answers; 503 and the reason when it does not."""
+    from kpi import health
 
-    bootstrap._on_server_start = on_server_start
+    try:
+        answer = await run_in_threadpool(health.check)
+    except Exception as exc:  # any failure is an unhealthy store, said in one line
+        log.warning("health check failed: %s", exc)
+        return JSONResponse({"status": "unavailable", "reason": str(exc)}, status_code=503)
+    return JSONResponse({"status": "ok", **answer})
+
+
+app = st.App(APP, lifespan=lifespan, routes=[Route("/healthz", healthz)])
 
 
 def main(argv: list[str]) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
-    sys.path.insert(0, str(ROOT))
+    # Streamlit reads .streamlit/config.toml and secrets.toml from the working folder.
+    os.chdir(ROOT)
     from kpi.db import StoreError
 
     try:
         preload()
     except StoreError as exc:
         sys.exit(f"commitboard: {exc}")
-    install_warm_up()
     from streamlit.web.cli import main as streamlit_main
 
-    sys.argv = ["streamlit", "run", str(APP), *argv]
+    sys.argv = ["streamlit", "run", __file__, *argv]
     streamlit_main()
 
 
