@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -19,6 +20,8 @@ __all__ = ["PAGES_BY_ROLE", "ROLES", "Viewer"]
 # Nobody: what a page sees if it ever ran without app.py establishing the viewer. No rule in
 # kpi.access opens anything to it.
 NOBODY = Viewer(role="nobody")
+# What the app recovers from goes here, one line each (a reopened database, a refused sign-in).
+log = logging.getLogger("commitboard.app")
 
 
 # -- data -----------------------------------------------------------------------------------
@@ -67,13 +70,14 @@ def connection() -> duckdb.DuckDBPyConnection:
 _BROKEN = (duckdb.FatalException, duckdb.InternalException, duckdb.ConnectionException)
 
 
-def _reopen() -> None:
+def _reopen(reason: BaseException) -> None:
     """Close the connection DuckDB gave up on; the next connection() opens the file again.
     Every session's cursor belongs to it and is replaced at that session's next run."""
     current = st.session_state.pop("_cursor", None)
     if current is None:
         return
     path, broken, _ = current
+    log.warning("database %s opened again after: %s", path, str(reason).strip().splitlines()[0])
     try:
         broken.close()  # once its last connection is closed DuckDB lets go of the database
     except duckdb.Error:
@@ -93,8 +97,8 @@ def _reopening(work: Callable[[], Any]) -> Any:
     nothing to an invalidated database."""
     try:
         return work()
-    except _BROKEN:
-        _reopen()
+    except _BROKEN as exc:
+        _reopen(exc)
         return work()
 
 
@@ -293,6 +297,9 @@ def _signed_in_viewer() -> Viewer:
     who = _read(access.viewer_for_email, (email,), {}) if email else None
     if who is None:
         _sign_out_button()
+        if not st.session_state.get("_refusal_logged"):  # once per session, not per rerun
+            st.session_state["_refusal_logged"] = True
+            log.warning("sign-in refused: %s", email or "no verified e-mail address")
         if email:
             shown = escape_markdown(email, inline=True)
             st.warning(t("auth_not_on_roster", email=shown), icon=":material/person_off:")

@@ -36,7 +36,7 @@ def opened(monkeypatch) -> list:
 
 
 def test_a_page_read_from_a_database_duckdb_gave_up_on_shows_after_reopening(
-    app_db, opened, monkeypatch
+    app_db, opened, monkeypatch, caplog
 ):
     real = db.data_version
 
@@ -52,6 +52,10 @@ def test_a_page_read_from_a_database_duckdb_gave_up_on_shows_after_reopening(
     assert len(opened) == 2
     with pytest.raises(duckdb.ConnectionException):  # the broken one was closed
         opened[0].execute("select 1")
+    # One line for whoever runs the server: what happened, to which database.
+    assert [r.getMessage() for r in caplog.records if r.name == "commitboard.app"] == [
+        f"database {app_db} opened again after: {INVALIDATED}"
+    ]
 
 
 def test_a_save_that_meets_a_database_duckdb_gave_up_on_is_made_after_reopening(

@@ -59,7 +59,7 @@ def test_signed_out_a_deep_link_shows_the_sign_in_button_too(team_db):
     assert not at.dataframe
 
 
-def test_a_stranger_sees_one_clear_message_and_no_data(team_db):
+def test_a_stranger_sees_one_clear_message_and_no_data(team_db, caplog):
     at = open_as("stranger@elsewhere.nl")
     assert len(at.warning) == 1
     # (escape_markdown puts a word joiner before "@" so the address is not turned into a link)
@@ -69,6 +69,9 @@ def test_a_stranger_sees_one_clear_message_and_no_data(team_db):
     assert [b.key for b in at.sidebar.button] == ["logout"]
     at.switch_page("views/dashboard.py").run()
     assert not kpi_tiles(at) and not at.dataframe
+    # The server's log says it once for the session, not at every rerun.
+    refused = [r.getMessage() for r in caplog.records if r.name == "commitboard.app"]
+    assert refused == ["sign-in refused: stranger@elsewhere.nl"]
 
 
 def test_the_director_sees_everyone(team_db):
