@@ -11,7 +11,11 @@ import duckdb
 
 from kpi import rollups
 
-DEFAULT_DB = Path(__file__).resolve().parent.parent / "data" / "commitboard.duckdb"
+_CHECKOUT = Path(__file__).resolve().parent.parent
+# In a checkout, data/ beside app.py; installed (`pip install .`), data/ in the working folder.
+DEFAULT_DB = (
+    (_CHECKOUT if (_CHECKOUT / "app.py").exists() else Path()) / "data" / "commitboard.duckdb"
+)
 SCHEMA_VERSION = 6
 
 
