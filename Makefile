@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 DB     ?= data/commitboard.duckdb
 PORT   ?= 8501
 
-.PHONY: run test lint format browser demo bench fuzz clean
+.PHONY: run test lint format browser postgres demo bench fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,8 +24,8 @@ run: $(VENV)/.app-installed
 	$(BIN)/python -m kpi demo --db $(DB) --if-empty
 	COMMITBOARD_DB=$(DB) $(BIN)/python scripts/serve.py --server.port $(PORT)
 
-## test: install what tests need (a Chromium included), lint, run the whole suite
-test: $(VENV)/.dev-installed browser
+## test: install what tests need (a Chromium and PostgreSQL included), lint, run the whole suite
+test: $(VENV)/.dev-installed browser postgres
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
@@ -33,6 +33,10 @@ test: $(VENV)/.dev-installed browser
 ## browser: make sure a Chromium for the browser tests is there
 browser: $(VENV)/.dev-installed
 	@BIN=$(BIN) sh scripts/ensure-browser.sh
+
+## postgres: make sure PostgreSQL's server programs are there (the lake tests start their own)
+postgres:
+	@sh scripts/ensure-postgres.sh
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
