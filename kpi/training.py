@@ -632,23 +632,30 @@ def handout_markdown(
     return "\n".join(out).rstrip() + "\n"
 
 
-# The handout's fonts, from pip packages under the SIL Open Font License (free to embed and ship):
-# Cardo for Latin (Polish, Turkish, Czech...), Greek and Hebrew; Amiri for Arabic. fpdf2 embeds
-# only the glyphs a handout uses, and shapes Arabic and Hebrew with HarfBuzz (uharfbuzz). Both
-# come as static fonts: Noto Sans (which also has Cyrillic) is only packaged as a variable font,
-# and fpdf2 took 4 s to make a regular and a bold out of it for every handout.
+# The handout's fonts, from pip packages under the SIL Open Font License (free to embed and ship),
+# the first the main one, the others loaded only for a handout that needs them: Fira Sans for
+# Latin (Polish, Turkish, Czech, Vietnamese...), Greek and Cyrillic; Cardo for Hebrew (and the
+# PDF_MARK); Amiri for Arabic. fpdf2 embeds only the glyphs a handout uses, and shapes Arabic and
+# Hebrew with HarfBuzz (uharfbuzz). All three come as static fonts: Noto Sans is only packaged as
+# a variable font, and fpdf2 took 4 s to make a regular and a bold out of it for every handout.
 PDF_FONTS: dict[str, tuple[str, str]] = {
+    "fira": ("FiraSans-Regular.ttf", "FiraSans-Bold.ttf"),
     "cardo": ("Cardo-Regular.ttf", "Cardo-Bold.ttf"),
     "amiri": ("Amiri-Regular.ttf", "Amiri-Bold.ttf"),
 }
-PDF_MARK = "\ufffd"  # drawn where no font has the letters: emoji, Cyrillic, Chinese...
+PDF_MARK = "\ufffd"  # drawn where no font has the letters: emoji, Chinese, Japanese...
 
 
 def _font_files() -> dict[str, tuple[Path, Path]]:
     import fontpkg_amiri
     import fontpkg_cardo
+    import fontpkg_fira_sans
 
-    roots = {"cardo": fontpkg_cardo.ROOT, "amiri": fontpkg_amiri.ROOT}
+    roots = {
+        "fira": fontpkg_fira_sans.ROOT,
+        "cardo": fontpkg_cardo.ROOT,
+        "amiri": fontpkg_amiri.ROOT,
+    }
     return {
         family: (roots[family] / "files" / regular, roots[family] / "files" / bold)
         for family, (regular, bold) in PDF_FONTS.items()

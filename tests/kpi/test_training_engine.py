@@ -401,6 +401,8 @@ WORLD_NAMES = [
     "Ayşe Çelik",
     "Řehoř Dvořák",  # Czech
     "Γιώργος Παπαδόπουλος",  # Greek
+    "Олександр Шевченко",  # Ukrainian
+    "Nguyễn Văn Đức",  # Vietnamese
     "محمد العلي",  # Arabic: right to left, letters joined
     "יוסי כהן",  # Hebrew: right to left
     "Café-bezoek à € 5 “quote” – …",
@@ -453,7 +455,7 @@ def test_the_pdf_keeps_every_letter_of_a_name(name):
     [
         ("Anna 😀 de Wit", "Anna \ufffd de Wit", ["😀"]),
         ("Team 👨‍👩‍👧 Noord", "Team \ufffd Noord", ["👨‍👩‍👧"]),  # one joined emoji, one mark
-        ("Олег Шевченко", "\ufffd \ufffd", ["Олег", "Шевченко"]),  # Cyrillic: no font has it
+        ("王小明 Wang", "\ufffd Wang", ["王小明"]),  # Chinese: no font has it
     ],
 )
 def test_what_no_font_can_draw_shows_a_mark_and_is_named(name, drawn, missing):

@@ -201,7 +201,7 @@ def test_the_handout_tab_names_what_the_pdf_cannot_draw(app_db):
             "account": "Bloemenhuis Łódź",
             "contact_person": "Mehmet Yılmaz",
             "channel": "visit",
-            "notes": "Blij met de bloemen 🌷, Олег belt terug",
+            "notes": "Blij met de bloemen 🌷, 王小明 belt terug",
             "share_for_training": True,
         },
     )
@@ -210,7 +210,7 @@ def test_the_handout_tab_names_what_the_pdf_cannot_draw(app_db):
     at = open_page("training")
     notes = [i.value for i in at.info if "cannot draw" in i.value]
     assert notes == [
-        "The PDF's fonts cannot draw 🌷, Олег: the PDF shows \ufffd in their place."
+        "The PDF's fonts cannot draw 🌷, 王小明: the PDF shows \ufffd in their place."
         " The Markdown handout keeps them."
     ]
     # Hidden names change nothing here: the characters are in the notes, not in a name.
