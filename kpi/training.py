@@ -722,7 +722,7 @@ def _undrawable_runs(text: str) -> Iterator[tuple[int, int]]:
 
 def pdf_text(text: str) -> str:
     """The text as the PDF draws it: each run of characters no font has becomes one PDF_MARK,
-    and a joiner or variation selector the font lacks is left out (it draws nothing)."""
+    and a joiner or variation selector no font has is left out (it draws nothing)."""
     out: list[str] = []
     done = 0
     for start, end in _undrawable_runs(text):
