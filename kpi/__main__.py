@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import duckdb
 
 from kpi import backup, db, i18n, ingest, metrics, rollups, settings
+from kpi.reasons import row_reason_text
 from kpi.roster import RosterError, load_roster
 
 EXIT_OK, EXIT_ERROR, EXIT_UNREADABLE = 0, 1, 2
@@ -103,12 +104,16 @@ def _table(rows: Sequence[Sequence[object]], headers: Sequence[str]) -> str:
 
 def cmd_import(con: duckdb.DuckDBPyConnection, args: argparse.Namespace) -> int:
     results: list[ingest.FileResult] = []
+    unreadable: list[dict[str, object]] = []
     status = EXIT_OK
     for name in args.files:
         try:
             results.append(ingest.import_file(con, name))
         except ingest.FileUnreadable as exc:
             print(f"error: {name}: {exc}", file=sys.stderr)
+            unreadable.append(
+                {"path": name, "code": exc.code, "params": exc.params, "reason": str(exc)}
+            )
             status = EXIT_UNREADABLE
     # Each file went in as one fast bulk write; the dashboard's rollups are counted once after.
     rollups.refresh(con)
@@ -127,6 +132,7 @@ def cmd_import(con: duckdb.DuckDBPyConnection, args: argparse.Namespace) -> int:
                         }
                         for r in results
                     ],
+                    "unreadable": unreadable,
                 }
             )
         )
@@ -185,7 +191,7 @@ def cmd_rejects(con: duckdb.DuckDBPyConnection, args: argparse.Namespace) -> int
         print("no rejected rows")
         return EXIT_OK
     rows = [
-        (r.file, r.line, "; ".join(i18n.reason_text(x, args.lang) for x in r.reasons))
+        (r.file, r.line, "; ".join(row_reason_text(x, args.lang) for x in r.reasons))
         for r in frame.itertuples()
     ]
     print(_table(rows, ["file", "line", "reasons"]))

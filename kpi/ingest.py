@@ -19,7 +19,7 @@ import pandas as pd
 
 from kpi import fields as F
 from kpi.db import bump_version, transaction
-from kpi.i18n import reason_text
+from kpi.reasons import FileUnreadable, row_reason_text
 
 Progress = Callable[[float, str], None]
 
@@ -29,10 +29,6 @@ DELIMITERS = (";", ",", "\t")
 CHUNK = 1 << 24
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"
-
-
-class FileUnreadable(Exception):
-    """A file that cannot be read as a contact log at all; the message is one line for a person."""
 
 
 @dataclass
@@ -335,14 +331,14 @@ def read_layout(headers: list[str], delimiter: str) -> _Layout:
             continue
         if name in seen:
             raise FileUnreadable(
-                f"column {name} appears twice (as {seen[name]!r} and {header.strip()!r})"
+                "column_twice", column=name, first=seen[name], second=header.strip()
             )
         seen[name] = header.strip()
         mapping[i] = name
     missing = [n for n in F.REQUIRED if n not in seen]
     if missing:
         wanted = ", ".join(f"{n} ({F.BY_NAME[n].nl})" if F.BY_NAME[n].nl else n for n in missing)
-        raise FileUnreadable(f"not a contact log: missing column(s) {wanted}")
+        raise FileUnreadable("missing_columns", columns=wanted)
     return _Layout(delimiter, headers, mapping, ignored)
 
 
@@ -387,14 +383,10 @@ def _detect_encoding(path: Path) -> tuple[str, str, int, bool]:
                     utf16.decode(chunk)
             utf16.decode(b"", final=True)
         except UnicodeDecodeError:
-            raise FileUnreadable(
-                "cannot decode the file as UTF-16 (it is cut or damaged): save it again"
-            ) from None
+            raise FileUnreadable("utf16_damaged") from None
         encoding = "utf-16"
     elif nul_line is not None:
-        raise FileUnreadable(
-            f"binary data (NUL bytes, first on line {nul_line}): not a CSV or XLSX contact log"
-        )
+        raise FileUnreadable("binary", line=nul_line)
     elif is_utf8:
         encoding = "utf-8-sig"
     else:
@@ -403,9 +395,7 @@ def _detect_encoding(path: Path) -> tuple[str, str, int, bool]:
                 while chunk := fh.read(CHUNK):
                     chunk.decode("cp1252")
         except UnicodeDecodeError:
-            raise FileUnreadable(
-                "cannot decode the file: save it as UTF-8 or Windows-1252 CSV"
-            ) from None
+            raise FileUnreadable("undecodable") from None
         encoding = "cp1252"
     return digest.hexdigest(), encoding, newlines, last == b"\n"
 
@@ -415,7 +405,7 @@ def _read_header(path: Path, encoding: str) -> tuple[str, list[str]]:
         first = fh.readline()
     first = first.rstrip("\r\n")
     if not first.strip():
-        raise FileUnreadable("empty file: no header line")
+        raise FileUnreadable("empty_file")
     delimiter = sniff_delimiter(first)
     headers = next(csv.reader([first], delimiter=delimiter))
     return delimiter, headers
@@ -580,7 +570,7 @@ def _records_xlsx(path: Path) -> Iterator[tuple[int, list[str]]]:
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise FileUnreadable(f"not a readable .xlsx file ({type(exc).__name__})") from None
+        raise FileUnreadable("broken_xlsx", error=type(exc).__name__) from None
     try:
         sheet = book.worksheets[0]
         for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
@@ -688,25 +678,25 @@ def _write_rejects(
 
 def _check_path(path: Path) -> str:
     if not path.exists():
-        raise FileUnreadable("no such file")
+        raise FileUnreadable("no_such_file")
     if path.is_dir():
-        raise FileUnreadable("is a folder, not a file")
+        raise FileUnreadable("is_folder")
     try:
         with path.open("rb") as fh:
             magic = fh.read(8)
     except OSError as exc:
-        raise FileUnreadable(f"cannot open: {exc.strerror or exc}") from None
+        raise FileUnreadable("cannot_open", error=exc.strerror or str(exc)) from None
     suffix = path.suffix.lower()
     if magic.startswith(ZIP_MAGIC):
         return "xlsx"
     if magic.startswith(OLE_MAGIC) or suffix == ".xls":
-        raise FileUnreadable("old Excel .xls format: save the sheet as .xlsx or CSV")
+        raise FileUnreadable("old_xls")
     if suffix in XLSX_SUFFIXES:
-        raise FileUnreadable("not a readable .xlsx file")
+        raise FileUnreadable("not_xlsx")
     if suffix not in TEXT_SUFFIXES:
-        raise FileUnreadable(f"unsupported file type {suffix}: use .csv or .xlsx")
+        raise FileUnreadable("unsupported_type", suffix=suffix)
     if not magic:
-        raise FileUnreadable("empty file: no header line")
+        raise FileUnreadable("empty_file")
     return "csv"
 
 
@@ -754,7 +744,7 @@ def _import(
         records = _records_xlsx(path)
         header = next((r for r in records if any(v.strip() for v in r[1])), None)
         if header is None:
-            raise FileUnreadable("empty sheet: no header row")
+            raise FileUnreadable("empty_sheet")
         layout = read_layout([str(h) for h in header[1]], ",")
     else:
         # The pass over the file in Python (hash, encoding, line count) runs on a thread while
@@ -879,7 +869,7 @@ def write_rejects_csv(
             + [
                 name,
                 line,
-                "; ".join(reason_text(r, lang) for r in reasons),
+                "; ".join(row_reason_text(r, lang) for r in reasons),
                 raw if not values else "",
             ]
         )

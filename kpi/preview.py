@@ -14,6 +14,7 @@ import pandas as pd
 
 from kpi import fields as F
 from kpi import i18n, ingest
+from kpi.reasons import row_reason_text
 
 # Read as a quick look only: the import itself reads the whole file again.
 HEAD_BYTES = 1 << 16
@@ -29,13 +30,13 @@ def _kind(data: bytes, name: str) -> str:
     if magic.startswith(ingest.ZIP_MAGIC):
         return "xlsx"
     if magic.startswith(ingest.OLE_MAGIC) or suffix == ".xls":
-        raise ingest.FileUnreadable("old Excel .xls format: save the sheet as .xlsx or CSV")
+        raise ingest.FileUnreadable("old_xls")
     if suffix in ingest.XLSX_SUFFIXES:
-        raise ingest.FileUnreadable("not a readable .xlsx file")
+        raise ingest.FileUnreadable("not_xlsx")
     if suffix not in ingest.TEXT_SUFFIXES:
-        raise ingest.FileUnreadable(f"unsupported file type {suffix}: use .csv or .xlsx")
+        raise ingest.FileUnreadable("unsupported_type", suffix=suffix)
     if not magic:
-        raise ingest.FileUnreadable("empty file: no header line")
+        raise ingest.FileUnreadable("empty_file")
     return "csv"
 
 
@@ -51,9 +52,7 @@ def _head_text(data: bytes, rows: int) -> str:
         return text if len(head) == len(data) else text[: text.rfind("\n") + 1] or text
     if b"\x00" in head:
         line = head.count(b"\n", 0, head.index(b"\x00")) + 1
-        raise ingest.FileUnreadable(
-            f"binary data (NUL bytes, first on line {line}): not a CSV or XLSX contact log"
-        )
+        raise ingest.FileUnreadable("binary", line=line)
     if len(head) < len(data) and b"\n" in head:
         # A cut inside a UTF-8 character would look like a decoding error: cut after a newline.
         head = head[: head.rfind(b"\n") + 1]
@@ -64,16 +63,14 @@ def _head_text(data: bytes, rows: int) -> str:
     try:
         return head.decode("cp1252")
     except UnicodeDecodeError:
-        raise ingest.FileUnreadable(
-            "cannot decode the file: save it as UTF-8 or Windows-1252 CSV"
-        ) from None
+        raise ingest.FileUnreadable("undecodable") from None
 
 
 def _csv_records(data: bytes, rows: int) -> list[list[str]]:
     text = _head_text(data, rows)
     first = text.split("\n", 1)[0].rstrip("\r")
     if not first.strip():
-        raise ingest.FileUnreadable("empty file: no header line")
+        raise ingest.FileUnreadable("empty_file")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=ingest.sniff_delimiter(first))
     records: list[list[str]] = []
     try:
@@ -93,7 +90,7 @@ def _xlsx_records(data: bytes, rows: int) -> list[list[str]]:
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise ingest.FileUnreadable(f"not a readable .xlsx file ({type(exc).__name__})") from None
+        raise ingest.FileUnreadable("broken_xlsx", error=type(exc).__name__) from None
     try:
         records: list[list[str]] = []
         for row in book.worksheets[0].iter_rows(values_only=True):
@@ -105,7 +102,7 @@ def _xlsx_records(data: bytes, rows: int) -> list[list[str]]:
     finally:
         book.close()
     if not records:
-        raise ingest.FileUnreadable("empty sheet: no header row")
+        raise ingest.FileUnreadable("empty_sheet")
     # Formatted but empty cells to the right of the header are no columns.
     width = max(i + 1 for i, v in enumerate(records[0]) if v.strip())
     return [r[:width] for r in records]
@@ -196,7 +193,7 @@ def rejected_rows(
     )
     return pd.DataFrame(
         [
-            (line, "; ".join(i18n.reason_text(r, lang) for r in reasons), raw or "")
+            (line, "; ".join(row_reason_text(r, lang) for r in reasons), raw or "")
             for line, reasons, raw in rows
         ],
         columns=["line", "reasons", "raw"],

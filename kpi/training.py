@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Protocol, TypeVar
 
 import duckdb
@@ -630,17 +632,127 @@ def handout_markdown(
     return "\n".join(out).rstrip() + "\n"
 
 
+# The handout's fonts, from pip packages under the SIL Open Font License (free to embed and ship),
+# the first the main one, the others loaded only for a handout that needs them: Fira Sans for
+# Latin (Polish, Turkish, Czech, Vietnamese...), Greek and Cyrillic; Cardo for Hebrew (and the
+# PDF_MARK); Amiri for Arabic. fpdf2 embeds only the glyphs a handout uses, and shapes Arabic and
+# Hebrew with HarfBuzz (uharfbuzz). All three come as static fonts: Noto Sans is only packaged as
+# a variable font, and fpdf2 took 4 s to make a regular and a bold out of it for every handout.
+PDF_FONTS: dict[str, tuple[str, str]] = {
+    "fira": ("FiraSans-Regular.ttf", "FiraSans-Bold.ttf"),
+    "cardo": ("Cardo-Regular.ttf", "Cardo-Bold.ttf"),
+    "amiri": ("Amiri-Regular.ttf", "Amiri-Bold.ttf"),
+}
+PDF_MARK = "\ufffd"  # drawn where no font has the letters: emoji, Chinese, Japanese...
+
+
+def _font_files() -> dict[str, tuple[Path, Path]]:
+    import fontpkg_amiri
+    import fontpkg_cardo
+    import fontpkg_fira_sans
+
+    roots = {
+        "fira": fontpkg_fira_sans.ROOT,
+        "cardo": fontpkg_cardo.ROOT,
+        "amiri": fontpkg_amiri.ROOT,
+    }
+    return {
+        family: (roots[family] / "files" / regular, roots[family] / "files" / bold)
+        for family, (regular, bold) in PDF_FONTS.items()
+    }
+
+
+@functools.cache
+def _cmaps() -> dict[str, frozenset[int]]:
+    """Per family, the characters it draws in both regular and bold."""
+    from fontTools.ttLib import TTFont  # fpdf2's own dependency
+
+    return {
+        family: frozenset(
+            TTFont(regular, lazy=True).getBestCmap().keys()
+            & TTFont(bold, lazy=True).getBestCmap().keys()
+        )
+        for family, (regular, bold) in _font_files().items()
+    }
+
+
+@functools.cache
+def _drawable() -> frozenset[int]:
+    return frozenset().union(*_cmaps().values())
+
+
+def _families(texts: Iterable[str]) -> list[str]:
+    """The main family and the fallbacks these texts need: each one loaded costs 0.1-0.2 s."""
+    cmaps = _cmaps()
+    main, *fallbacks = PDF_FONTS
+    needed = {ord(ch) for text in texts for ch in text} - cmaps[main]
+    return [main, *(family for family in fallbacks if needed & cmaps[family])]
+
+
+def _needs_shaping(text: str) -> bool:
+    """Right-to-left letters (turned, Arabic joined) or combining marks (placed) need HarfBuzz;
+    other text is drawn as it is, several times faster."""
+    return not text.isascii() and any(
+        unicodedata.bidirectional(ch) in ("R", "AL", "AN") or unicodedata.combining(ch)
+        for ch in text
+    )
+
+
+def _invisible(ch: str) -> bool:
+    """Joiners, direction marks and variation selectors: they draw nothing of their own."""
+    return unicodedata.category(ch) == "Cf" or "\ufe00" <= ch <= "\ufe0f"
+
+
+def _undrawable_runs(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each run of characters no handout font can draw."""
+    drawable = _drawable()
+    start = None
+    for i, ch in enumerate(text):
+        if _invisible(ch):
+            continue  # part of the run it is in (a joined emoji), starts none
+        missing = not (ord(ch) in drawable or ch.isspace() or unicodedata.category(ch) == "Cc")
+        if missing and start is None:
+            start = i
+        elif not missing and start is not None:
+            yield start, i
+            start = None
+    if start is not None:
+        yield start, len(text)
+
+
 def pdf_text(text: str) -> str:
-    """Text the PDF's built-in font can print: Windows-1252 (é, ë, €, “ ”), else a plain letter."""
-    out = []
-    for ch in text:
-        try:
-            ch.encode("cp1252")
-            out.append(ch)
-        except UnicodeEncodeError:
-            base = unicodedata.normalize("NFKD", ch).encode("cp1252", "ignore").decode("cp1252")
-            out.append(base or "?")
-    return "".join(out)
+    """The text as the PDF draws it: each run of characters no font has becomes one PDF_MARK,
+    and a joiner or variation selector no font has is left out (it draws nothing)."""
+    out: list[str] = []
+    done = 0
+    for start, end in _undrawable_runs(text):
+        out.append(text[done:start])
+        out.append(PDF_MARK)
+        done = end
+    out.append(text[done:])
+    drawable = _drawable()
+    return "".join(ch for ch in "".join(out) if not (_invisible(ch) and ord(ch) not in drawable))
+
+
+def undrawable(texts: Iterable[str]) -> list[str]:
+    """The runs of characters the PDF shows as PDF_MARK, each once, in order of appearance."""
+    seen: dict[str, None] = {}
+    for text in texts:
+        for start, end in _undrawable_runs(text):
+            seen.setdefault(text[start:end], None)
+    return list(seen)
+
+
+def handout_pdf_missing(
+    stories: Sequence[Story],
+    lesson_texts: Sequence[Lesson],
+    lang: str,
+    anonymiser: Anonymiser | None = None,
+    today: dt.date | None = None,
+) -> list[str]:
+    """What the PDF handout cannot draw (shown there as PDF_MARK), for a note on the page."""
+    blocks = _handout_blocks(stories, lesson_texts, lang, anonymiser, today or dt.date.today())
+    return undrawable(text for _, *texts in blocks for text in texts)
 
 
 def handout_pdf(
@@ -650,35 +762,49 @@ def handout_pdf(
     anonymiser: Anonymiser | None = None,
     today: dt.date | None = None,
 ) -> bytes:
-    """The same handout as a PDF (A4), in the built-in Helvetica with Windows-1252 text."""
+    """The same handout as a PDF (A4) with the fonts embedded; see PDF_FONTS and PDF_MARK."""
     from fpdf import FPDF  # imported here: only the handout pays for it
 
+    blocks = [
+        (kind, *map(pdf_text, texts))
+        for kind, *texts in _handout_blocks(
+            stories, lesson_texts, lang, anonymiser, today or dt.date.today()
+        )
+    ]
     pdf = FPDF(format="A4")
-    # Core fonts, no font files: Windows-1252 covers Dutch and the euro sign.
-    pdf.core_fonts_encoding = "windows-1252"
+    main, *fallbacks = _families(text for _, *texts in blocks for text in texts)
+    files = _font_files()
+    for family in (main, *fallbacks):
+        pdf.add_font(family, "", files[family][0])
+        pdf.add_font(family, "B", files[family][1])
+    pdf.set_fallback_fonts(fallbacks)
+
+    def text(value: str) -> str:
+        # The handout reads left to right; a right-to-left name inside it is shaped and turned.
+        pdf.set_text_shaping(_needs_shaping(value), direction="ltr")
+        return value
+
     pdf.set_auto_page_break(auto=True, margin=15)
-    pdf.set_title(pdf_text(i18n.t("train_handout_title", lang)))
+    pdf.set_title(i18n.t("train_handout_title", lang))
     pdf.add_page()
     sizes = {"h1": 18, "h2": 14, "h3": 11}
-    for kind, *text in _handout_blocks(
-        stories, lesson_texts, lang, anonymiser, today or dt.date.today()
-    ):
+    for kind, *values in blocks:
         pdf.set_x(pdf.l_margin)
         if kind in sizes:
             pdf.ln(3 if kind == "h3" else 5)
-            pdf.set_font("helvetica", "B", sizes[kind])
-            pdf.multi_cell(0, sizes[kind] * 0.5, pdf_text(text[0]))
+            pdf.set_font(main, "B", sizes[kind])
+            pdf.multi_cell(0, sizes[kind] * 0.5, text(values[0]))
             pdf.ln(1)
         elif kind == "field":
-            pdf.set_font("helvetica", "B", 10)
-            pdf.write(5, pdf_text(_with_colon(text[0]) + " "))
-            pdf.set_font("helvetica", "", 10)
-            pdf.write(5, pdf_text(text[1]))
+            pdf.set_font(main, "B", 10)
+            pdf.write(5, text(_with_colon(values[0]) + " "))
+            pdf.set_font(main, "", 10)
+            pdf.write(5, text(values[1]))
             pdf.ln(6)
         elif kind == "bullet":
-            pdf.set_font("helvetica", "", 10)
-            pdf.multi_cell(0, 5, pdf_text("• " + text[0]))
+            pdf.set_font(main, "", 10)
+            pdf.multi_cell(0, 5, text("• " + values[0]))
         else:
-            pdf.set_font("helvetica", "", 10)
-            pdf.multi_cell(0, 5, pdf_text(text[0]))
+            pdf.set_font(main, "", 10)
+            pdf.multi_cell(0, 5, text(values[0]))
     return bytes(pdf.output())

@@ -214,7 +214,24 @@ def language_switch() -> str:
         st.session_state["_lang_picked"] = choice
     st.session_state["lang"] = current
     st.query_params["lang"] = current
+    _document_language(current)
     return current
+
+
+# Streamlit serves every page as <html lang="en"> and 1.67 has no setting for it; screen readers
+# then read Dutch with English pronunciation. st.html runs a script in the page itself (not in a
+# frame) only with unsafe_allow_javascript; this one sets the language and hides its own empty
+# element so the sidebar keeps its spacing. Nothing but a code from i18n.LANGS goes into it.
+_DOCUMENT_LANGUAGE = """<script>
+document.documentElement.lang = "LANG";
+document.currentScript?.closest('[data-testid="stElementContainer"]')?.style.setProperty("display", "none");
+</script>"""
+
+
+def _document_language(current: str) -> None:
+    if current not in i18n.LANGS:
+        raise ValueError(f"not a language of the app: {current!r}")
+    st.sidebar.html(_DOCUMENT_LANGUAGE.replace("LANG", current), unsafe_allow_javascript=True)
 
 
 def _keep_choices() -> None:

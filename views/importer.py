@@ -8,7 +8,7 @@ from pathlib import Path
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
-from kpi import i18n, ingest, preview, rollups
+from kpi import ingest, preview, rollups
 from kpi.markdown import escape_markdown
 from views.common import (
     call,
@@ -26,7 +26,7 @@ EXPORT = "imp_export_data"  # (data version, CSV bytes) of the prepared contact 
 
 def _unreadable(name: str, exc: ingest.FileUnreadable) -> None:
     # The file's own words (its name, its headers in the reason) are shown as text.
-    reason = i18n.unreadable_text(str(exc), lang())
+    reason = exc.text(lang())
     name, reason = escape_markdown(name, inline=True), escape_markdown(reason, inline=True)
     st.error(t("imp_unreadable", name=name, reason=reason), icon=":material/error:")
 

@@ -10,8 +10,9 @@ import streamlit as st
 
 from kpi import contacts, metrics
 from kpi import fields as F
-from kpi.i18n import field_label, reason_text
+from kpi.i18n import field_label
 from kpi.markdown import escape_markdown
+from kpi.reasons import row_reason_text
 from views.common import (
     call,
     data_changed,
@@ -197,7 +198,7 @@ def mark(contact_id: int, status: str, account: str, rep: str) -> None:
 
 def field_errors(name: str, errors: dict[str, list[str]]) -> None:
     for code in errors.get(name, []):
-        st.error(reason_text(f"{code}:{name}", lang()), icon=":material/error:")
+        st.error(row_reason_text(f"{code}:{name}", lang()), icon=":material/error:")
 
 
 def account_input(prefix: str, current: object, options: list[str]) -> None:
@@ -380,7 +381,7 @@ def error_summary(errors: dict[str, list[str]]) -> None:
     count = sum(len(codes) for codes in errors.values())
     lines = [t("log_not_saved", count=count)]
     lines += [
-        "- " + reason_text(f"{code}:{name}" if name else code, lang())
+        "- " + row_reason_text(f"{code}:{name}" if name else code, lang())
         for name, codes in errors.items()
         if name not in shown
         for code in codes

@@ -12,6 +12,8 @@ from kpi.fields import LEVELS
 from kpi.markdown import escape_markdown as md
 from views.common import fmt_date, lang, query, t, viewer
 
+MISSING_SHOWN = 20  # characters the PDF cannot draw, named in the note above the downloads
+
 ANONYMISER = "train_anonymiser"  # one per browser session: an account keeps its label all session
 INDEX = "train_story_index"  # the story the presenter is on
 CARDS = 50  # story cards in the normal view; narrower filters show older stories
@@ -232,6 +234,15 @@ def _handout_tab(
         st.caption(t("train_handout_hidden"))
     language = lang()
     today = dt.date.today()
+    missing = training.handout_pdf_missing(stories, lessons, language, anonymiser, today)
+    if missing:
+        chars = ", ".join(md(run, inline=True) for run in missing[:MISSING_SHOWN])
+        if len(missing) > MISSING_SHOWN:
+            chars += ", …"
+        st.info(
+            t("train_handout_pdf_missing", chars=chars, mark=training.PDF_MARK),
+            icon=":material/info:",
+        )
     with st.container(horizontal=True):
         st.download_button(
             t("train_handout_md"),

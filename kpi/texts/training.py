@@ -127,6 +127,10 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "train_handout_md": {"en": "Download as Markdown", "nl": "Download als Markdown"},
     "train_handout_pdf": {"en": "Download as PDF", "nl": "Download als PDF"},
+    "train_handout_pdf_missing": {
+        "en": "The PDF's fonts cannot draw {chars}: the PDF shows {mark} in their place. The Markdown handout keeps them.",
+        "nl": "De lettertypen van de PDF kunnen {chars} niet tekenen: de PDF toont daar {mark}. De Markdown-hand-out bevat ze wel.",
+    },
     # Hidden names.
     "train_anon_account": {"en": "Customer {letter}", "nl": "Klant {letter}"},
     "train_anon_person": {"en": "Contact {number}", "nl": "Contactpersoon {number}"},

@@ -239,6 +239,20 @@ def open_page(tab, server: Server, path: str = "", lang: str = "en") -> None:
     wait_ready(tab)
 
 
+def document_language(tab, expected: str) -> str:
+    """The page's <html lang>, once it is `expected` (or after 5 s, whatever it is then: the app
+    sets it with a script of its own after the first run)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        tab.wait_for_function(
+            "lang => document.documentElement.lang === lang", arg=expected, timeout=5_000
+        )
+    except PlaywrightTimeout:
+        pass
+    return tab.evaluate("document.documentElement.lang")
+
+
 def navigate(tab, title: str) -> None:
     """Click a page in the sidebar navigation and wait for its title."""
     rerun(tab, tab.locator('[data-testid="stSidebarNav"] a', has_text=title).first.click)

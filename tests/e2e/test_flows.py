@@ -15,6 +15,7 @@ from tests.e2e.conftest import (
     Server,
     act_as,
     choose,
+    document_language,
     errors_shown,
     make_demo_db,
     metric,
@@ -385,9 +386,15 @@ def test_language_switch_and_reload(demo, page):
     server, _ = demo
     open_page(page, server, "", "en")
     assert metric(page, "Contacts")
+    assert document_language(page, "en") == "en"
+    # The script that sets it leaves no gap: its element in the sidebar is not shown.
+    boxes = page.locator('[data-testid="stSidebar"] [data-testid="stElementContainer"]')
+    script_box = boxes.filter(has=page.locator("script"))
+    assert script_box.count() == 1 and script_box.first.is_hidden()
     rerun(page, page.locator(".st-key-lang_switch button", has_text="Nederlands").click)
     page.locator('[data-testid="cbKpiLabel"]', has_text="Contactmomenten").first.wait_for()
     assert "lang=nl" in page.url
+    assert document_language(page, "nl") == "nl"
 
     def dutch_dashboard() -> None:
         assert page.locator("h1").inner_text() == "Dashboard"
@@ -407,6 +414,7 @@ def test_language_switch_and_reload(demo, page):
     page.locator('[data-testid="cbKpiLabel"]', has_text="Contactmomenten").first.wait_for()
     wait_ready(page)
     assert "lang=nl" in page.url
+    assert document_language(page, "nl") == "nl"
     dutch_dashboard()
     assert page.locator(".st-key-dash_window input").input_value() == "Dit kwartaal"
 
@@ -416,11 +424,13 @@ def test_language_switch_and_reload(demo, page):
     assert "Welk commitment heb je gerealiseerd in dit contact?" in visible_text(page)
     page.reload()
     page.locator("h1", has_text="Contact vastleggen").wait_for()
+    assert document_language(page, "nl") == "nl"
 
     # And back to English.
     rerun(page, page.locator(".st-key-lang_switch button", has_text="English").click)
     page.locator("h1", has_text="Log a contact").wait_for()
     assert "/log?lang=en" in page.url
+    assert document_language(page, "en") == "en"
     assert errors_shown(page) == []
 
 

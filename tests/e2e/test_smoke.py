@@ -14,6 +14,7 @@ from tests.e2e.conftest import (
     VIEWPORT,
     Server,
     act_as,
+    document_language,
     errors_shown,
     open_page,
     raw_text_keys,
@@ -53,6 +54,7 @@ def test_page_renders_without_error(demo_server, page, path, lang):
     open_page(page, demo_server, path, lang)
     check_page(page, i18n.t(PAGES[path], lang))
     assert f"lang={lang}" in page.url
+    assert document_language(page, lang) == lang  # what a screen reader pronounces it as
     if path == "":
         wait_for_charts(page, 2)  # the team tab: the quadrant and the ladder
     screenshot(page, f"page-{path or 'dashboard'}-{lang}")

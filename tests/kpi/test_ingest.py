@@ -573,7 +573,27 @@ def test_json_shape_of_cli_import(tmp_path, capsys):
             {"path": str(good), "accepted": 1, "rejected": 1, "skipped": False},
             {"path": str(good), "accepted": 0, "rejected": 0, "skipped": True},
         ],
+        "unreadable": [],
     }
+
+
+def test_cli_import_json_gives_why_a_file_is_unreadable_as_code_and_english(tmp_path, capsys):
+    from kpi.__main__ import main
+
+    bad = tmp_path / "notes.pdf"
+    bad.write_bytes(b"%PDF-1.4\n")
+    code = main(["import", "--db", str(tmp_path / "x.duckdb"), "--json", str(bad)])
+    captured = capsys.readouterr()
+    assert code == 2
+    assert json.loads(captured.out)["unreadable"] == [
+        {
+            "path": str(bad),
+            "code": "unsupported_type",
+            "params": {"suffix": ".pdf"},
+            "reason": "unsupported file type .pdf: use .csv or .xlsx",
+        }
+    ]
+    assert captured.err == f"error: {bad}: unsupported file type .pdf: use .csv or .xlsx\n"
 
 
 def test_line_numbers_are_exact_in_a_large_file_read_in_parallel(con, tmp_path):

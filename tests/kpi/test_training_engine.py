@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+import unicodedata
 from dataclasses import replace
 
 import pytest
@@ -384,28 +386,97 @@ def test_handout_markdown_escapes_user_text():
     assert r"\*\*niet vet\*\* \# geen kop" in text
 
 
-def test_handout_pdf_is_a_pdf_with_dutch_characters_and_euro():
+def test_handout_pdf_is_a_pdf():
     data = training.handout_pdf([story(), story(id=2)], LESSONS, "nl", Anonymiser("nl"), TODAY)
     assert data.startswith(b"%PDF")
     assert len(data) > 1000
     assert training.handout_pdf([], [], "en", today=TODAY).startswith(b"%PDF")
 
 
+# Names from the teams a Dutch company has: each must come out of the PDF as it went in.
+WORLD_NAMES = [
+    "Łukasz Żółć",  # Polish
+    "Wiśniewski Sp. z o.o.",
+    "Mehmet Yılmaz",  # Turkish: dotless ı
+    "Ayşe Çelik",
+    "Řehoř Dvořák",  # Czech
+    "Γιώργος Παπαδόπουλος",  # Greek
+    "Олександр Шевченко",  # Ukrainian
+    "Nguyễn Văn Đức",  # Vietnamese
+    "محمد العلي",  # Arabic: right to left, letters joined
+    "יוסי כהן",  # Hebrew: right to left
+    "Café-bezoek à € 5 “quote” – …",
+]
+
+
+def _pdf_lines(data: bytes) -> list[str]:
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data))
+    return [line.strip() for page in reader.pages for line in page.extract_text().splitlines()]
+
+
+def _rtl(word: str) -> bool:
+    return any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in word)
+
+
+def _as_drawn(text: str) -> str:
+    """The text in the order a PDF holds it: runs of right-to-left words turned around, as the
+    page shows them left to right. Text extractors give either order, so both are accepted."""
+    words, out, run = text.split(" "), [], []
+    for word in [*words, ""]:
+        if word and _rtl(word):
+            run.append(word)
+            continue
+        out += reversed(run)
+        run = []
+        if word:
+            out.append(word)
+    return " ".join(out)
+
+
+@pytest.mark.parametrize("name", WORLD_NAMES)
+def test_the_pdf_keeps_every_letter_of_a_name(name):
+    data = training.handout_pdf(
+        [story(account=name, contact_person=name, contact_role=None, rep_name=name)],
+        [],
+        "en",
+        today=TODAY,
+    )
+    lines = _pdf_lines(data)
+    for label in ("Account", "Contact person", "Rep"):
+        [line] = [line for line in lines if line.startswith(f"{label}:")]
+        assert line.removeprefix(f"{label}:").strip() in (name, _as_drawn(name)), line
+    assert training.handout_pdf_missing([story(account=name)], [], "en", today=TODAY) == []
+
+
 @pytest.mark.parametrize(
-    ("text", "expected"),
+    ("name", "drawn", "missing"),
     [
-        ("€ é ë ï ó “quote” – …", "€ é ë ï ó “quote” – …"),  # all in Windows-1252
-        ("Łódź", "?ódz"),  # ź has a plain letter inside, Ł does not
-        ("☃", "?"),
+        ("Anna 😀 de Wit", "Anna \ufffd de Wit", ["😀"]),
+        ("Team 👨‍👩‍👧 Noord", "Team \ufffd Noord", ["👨‍👩‍👧"]),  # one joined emoji, one mark
+        ("王小明 Wang", "\ufffd Wang", ["王小明"]),  # Chinese: no font has it
     ],
 )
-def test_pdf_text(text, expected):
-    assert training.pdf_text(text) == expected
+def test_what_no_font_can_draw_shows_a_mark_and_is_named(name, drawn, missing):
+    data = training.handout_pdf([story(rep_name=name)], [], "en", today=TODAY)
+    [line] = [line for line in _pdf_lines(data) if line.startswith("Rep:")]
+    assert line == f"Rep: {drawn}"
+    assert training.handout_pdf_missing([story(rep_name=name)], [], "en", today=TODAY) == missing
 
 
-def test_handout_pdf_survives_text_outside_windows_1252():
-    data = training.handout_pdf([story(account="Łódź ☃ Sp. z o.o.")], [], "en", today=TODAY)
-    assert data.startswith(b"%PDF")
+def test_pdf_names_what_it_cannot_draw_only_after_hiding_names():
+    hidden = story(account="Kwekerij 🌷", contact_person=None, notes="Kwekerij 🌷 belde")
+    assert training.handout_pdf_missing([hidden], [], "en", today=TODAY) == ["🌷"]
+    anonymiser = Anonymiser("en")
+    assert training.handout_pdf_missing([hidden], [], "en", anonymiser, TODAY) == []
+
+
+def test_the_pdf_embeds_only_the_glyphs_it_uses():
+    dutch = training.handout_pdf([story(), story(id=2)], LESSONS, "nl", today=TODAY)
+    assert len(dutch) < 60_000
+    world = [story(id=i, account=name, rep_name=name) for i, name in enumerate(WORLD_NAMES)]
+    assert len(training.handout_pdf(world, LESSONS, "nl", today=TODAY)) < 150_000
 
 
 @pytest.mark.parametrize(

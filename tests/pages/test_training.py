@@ -189,3 +189,35 @@ def test_empty_database_says_what_to_do(empty_db):
     at.toggle(key="train_presenter").set_value(True).run()
     assert not at.exception
     assert any(i.value.startswith("No stories offered") for i in at.info)
+
+
+def test_the_handout_tab_names_what_the_pdf_cannot_draw(app_db):
+    con = db.connect(app_db)
+    saved = contacts.save_contact(
+        con,
+        {
+            "contact_date": dt.date.today(),
+            "rep": "sanne.dejong@prospex.example",
+            "account": "Bloemenhuis Łódź",
+            "contact_person": "Mehmet Yılmaz",
+            "channel": "visit",
+            "notes": "Blij met de bloemen 🌷, 王小明 belt terug",
+            "share_for_training": True,
+        },
+    )
+    con.close()
+    assert saved.ok, saved.errors
+    at = open_page("training")
+    notes = [i.value for i in at.info if "cannot draw" in i.value]
+    assert notes == [
+        "The PDF's fonts cannot draw 🌷, 王小明: the PDF shows \ufffd in their place."
+        " The Markdown handout keeps them."
+    ]
+    # Hidden names change nothing here: the characters are in the notes, not in a name.
+    at.toggle(key="train_hide_names").set_value(True).run()
+    assert [i.value for i in at.info if "cannot draw" in i.value] == notes
+
+
+def test_the_handout_tab_has_no_font_note_when_the_pdf_draws_everything(app_db):
+    at = open_page("training")
+    assert not [i.value for i in at.info if "cannot draw" in i.value]
