@@ -366,3 +366,27 @@ def revenue_curves(
             }
         )
     return pd.concat(frames, ignore_index=True)
+
+
+def win_rate_frame(ev: Evidence) -> pd.DataFrame:
+    """One row per group (quick, considered) with its counts and win rate, and `enough`: whether
+    it has at least MIN_QUOTES decided quotes (a chart draws only those)."""
+    rows = [
+        {"group": group, **{key: getattr(ev, group)[key] for key in GROUP_KEYS}}
+        | {"enough": getattr(ev, group)["quotes"] >= MIN_QUOTES}
+        for group in GROUPS
+    ]
+    return pd.DataFrame(rows).astype({key: "float64" for key in GROUP_KEYS[2:]})
+
+
+def masked(frame: pd.DataFrame) -> pd.DataFrame:
+    """An evidence table (EvidenceTables.per_rep or per_team) with the win rate, its interval
+    and the lift left empty where a group has fewer than MIN_QUOTES decided quotes: the counts
+    stay, a rate on three quotes does not pretend to be a finding."""
+    out = frame.copy()
+    for group in GROUPS:
+        few = out[f"{group}_quotes"] < MIN_QUOTES
+        for key in ("win_rate", "win_rate_low", "win_rate_high"):
+            out.loc[few, f"{group}_{key}"] = None
+        out.loc[few, "lift"] = None
+    return out

@@ -190,6 +190,7 @@ def _all_texts() -> dict[str, dict[str, str]]:
         access,
         common,
         dashboard,
+        evidence,
         importer,
         log_contact,
         reflection,
@@ -197,7 +198,16 @@ def _all_texts() -> dict[str, dict[str, str]]:
     )
 
     merged: dict[str, dict[str, str]] = {}
-    for module in (common, dashboard, log_contact, reflection, training, importer, access):
+    for module in (
+        common,
+        dashboard,
+        log_contact,
+        reflection,
+        training,
+        importer,
+        access,
+        evidence,
+    ):
         for key, value in module.TEXTS.items():
             if key in merged:
                 raise KeyError(f"text key {key!r} defined twice ({module.__name__})")
