@@ -306,7 +306,7 @@ RULES: dict[Callable[..., Any], Rule] = {
     # does commitment pay? (the training page shows the team's total, without names)
     evidence.evidence: Rule(EVERYONE, (_team_evidence,)),
     evidence.evidence_tables: Rule(LEADERS),
-    evidence.revenue_curves: Rule(LEADERS),
+    evidence.revenue_curves: Rule(EVERYONE, (_team_evidence,)),
     # goals: set by leaders; the tiles show the goal of what the viewer looks at
     goals.status: Rule(LEADERS),
     goals.change_log: Rule(LEADERS),
