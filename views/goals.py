@@ -164,6 +164,7 @@ def _dates(goal: dict) -> str:
 
 def change_log() -> None:
     log: pd.DataFrame = query(goals.change_log)
+    log = log.assign(action=log["action"].map(lambda action: t(f"goals_action_{action}")))
     with st.expander(f"{t('goals_log')} ({len(log)})", icon=":material/history:"):
         st.caption(t("goals_log_caption"))
         st.dataframe(
