@@ -62,7 +62,11 @@ def win_rates(frame: pd.DataFrame, lang: str) -> alt.LayerChart:
         .mark_text(dy=-14, color=TEXT, fontSize=12)
         .encode(x=alt.X("win_rate:Q"), y=y, text=alt.Text("rate_text:N"))
     )
-    return _themed(alt.layer(interval, dots, text), i18n.t("ev_chart_title", lang), height=140)
+    chart = _themed(alt.layer(interval, dots, text), i18n.t("ev_chart_title", lang), height=140)
+    # A fixed height with a title drew both rows on top of each other in Streamlit 1.67 (the
+    # plot squeezed to a few pixels); a height per row keeps them apart.
+    chart.height = alt.Step(44)
+    return chart
 
 
 def revenue_after(frame: pd.DataFrame, lang: str) -> alt.Chart:
