@@ -231,7 +231,7 @@ def _shared_only(who: Viewer, args: inspect.BoundArguments) -> None:
 
 
 def _by_viewer(who: Viewer, args: inspect.BoundArguments) -> None:
-    """Roster changes are logged as made by the signed-in person (or the demo role)."""
+    """Roster and goal changes are logged as made by the signed-in person (or the demo role)."""
     args.arguments["by"] = who.email if who.signed_in and who.email else f"demo: {who.role}"
 
 
