@@ -241,12 +241,11 @@ def evidence_tables(
         if name == "none":
             continue
         ev = _evidence(groups, horizon, as_of)
-        row: dict[str, object] = (
-            {"rep_key": key, "rep_name": names.get(key, (key, None))[0]}
-            | {"team": names.get(key, (key, None))[1]}
-            if name == "rep"
-            else {"team": key or None}
-        )
+        if name == "rep":
+            rep_name, team = names.get(key, (key, None))
+            row: dict[str, object] = {"rep_key": key, "rep_name": rep_name, "team": team}
+        else:
+            row = {"team": key or None}
         for group in GROUPS:
             values = getattr(ev, group)
             row |= {f"{group}_{k}": values[k] for k in GROUP_KEYS}
