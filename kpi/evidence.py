@@ -9,8 +9,16 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from kpi.fields import ADVANCE_LEVEL
-from kpi.metrics import ALL, FILTERED_SQL, REP_DIM_SQL, Filters, Window, query_params
+from kpi import rollups
+from kpi.metrics import (
+    ALL,
+    FILTERED_SQL,
+    REP_DIM_SQL,
+    WHERE_SQL,
+    Filters,
+    Window,
+    query_params,
+)
 from kpi.rollups import QUICK_FLAGS, QUICK_QUOTE_DAYS
 
 DEFAULT_HORIZON = 180
@@ -54,20 +62,42 @@ def lift(considered: float | None, quick: float | None) -> float | None:
     return considered / quick
 
 
+# What a quote's judgement starts from: the quotes in the window (q), the advance-level contacts
+# that can make them considered (adv) and those in the window by the filtered reps (advanced),
+# read from the contacts, or from the rollups' quick_basis (kpi.rollups: the quotes and advances
+# sorted by account, kept exact on every write; about 40% of the contacts).
+_ADV_SPAN = """
+      ($start is null or contact_date >= $start::date - $quick_days)
+      and ($end is null or contact_date <= $end)
+"""
+SCAN_SOURCES = f"""
+{REP_DIM_SQL}, {FILTERED_SQL},
+adv as (
+    select account_key, contact_date from contacts
+    where commitment_level >= $advance and {_ADV_SPAN}
+),
+q as (select id, rep_key, account_key, contact_date from c where quote_sent),
+advanced as (select account_key, contact_date from c where commitment_level >= $advance)
+"""
+ROLLUP_SOURCES = f"""
+{REP_DIM_SQL},
+adv as (select account_key, contact_date from quick_basis where advance and {_ADV_SPAN}),
+q as (
+    select id, rep_key, account_key, contact_date from quick_basis
+    where quote_sent and {WHERE_SQL}
+),
+advanced as (select account_key, contact_date from quick_basis where advance and {WHERE_SQL})
+"""
+
+
 # Per quote in the window (rep and team filters on the quote's rep): quick or not (the
 # quick_quote_share definition, shared with kpi.metrics), decided or open, and the revenue of
 # its account (any rep) in the H days after it. rev holds each account's revenue summed up to
 # each date with revenue, so revenue in (d, d + H] is the sum up to d + H minus the sum up to d:
 # two ASOF lookups per quote instead of a join of every quote with every order.
-JUDGED_SQL = f"""
-with {REP_DIM_SQL}, {FILTERED_SQL},
-adv as (
-    select account_key, contact_date from contacts
-    where commitment_level >= $advance
-      and ($start is null or contact_date >= $start::date - $quick_days)
-      and ($end is null or contact_date <= $end)
-),
-q as (select id, rep_key, account_key, contact_date from c where quote_sent),
+def _judged(sources: str) -> str:
+    return f"""
+with {sources},
 quick as ({QUICK_FLAGS}),
 rev as (
     select account_key, contact_date,
@@ -88,6 +118,7 @@ judged as (
 )
 """
 
+
 _COUNTS = """
     count(*) filter (where decided)::bigint as quotes,
     count(*) filter (where decided and revenue_after > 0)::bigint as won,
@@ -95,10 +126,12 @@ _COUNTS = """
     count(*) filter (where not decided)::bigint as open_quotes
 """
 
-# Every grouping the page shows in one pass: the total, per rep and per team, each split into
-# quick and considered.
-EVIDENCE_SQL = f"""
-{JUDGED_SQL},
+
+def _evidence_sql(sources: str) -> str:
+    """Every grouping the page shows in one pass: the total, per rep and per team, each split
+    into quick and considered."""
+    return f"""
+{_judged(sources)},
 named as (
     select j.*, coalesce(r.team, '') as team
     from judged as j left join rep_dim as r on r.key = j.rep_key
@@ -111,6 +144,10 @@ select
 from named
 group by grouping sets ((is_quick), (is_quick, rep_key), (is_quick, team))
 """
+
+
+EVIDENCE_SQL = _evidence_sql(SCAN_SOURCES)
+EVIDENCE_ROLLUP_SQL = _evidence_sql(ROLLUP_SOURCES)
 
 
 @dataclass(frozen=True)
@@ -173,7 +210,6 @@ def _params(
         filters,
         horizon=int(horizon),
         as_of=as_of or dt.date.today(),
-        advance=ADVANCE_LEVEL,
         quick_days=QUICK_QUOTE_DAYS,
     )
 
@@ -201,9 +237,10 @@ def _scan(
 ) -> tuple[dt.date, dict[tuple[str, object], dict[bool, tuple]]]:
     params = _params(window, filters, horizon, as_of)
     found: dict[tuple[str, object], dict[bool, tuple]] = {}
-    for name, rep_key, team, is_quick, *counts in (
-        con.cursor().execute(EVIDENCE_SQL, params).fetchall()
-    ):
+    rows = rollups.read(
+        con, EVIDENCE_ROLLUP_SQL, EVIDENCE_SQL, params, lambda result: result.fetchall()
+    )
+    for name, rep_key, team, is_quick, *counts in rows:
         key = (name, rep_key if name == "rep" else team if name == "team" else None)
         found.setdefault(key, {})[bool(is_quick)] = (
             int(counts[0]),
@@ -282,19 +319,13 @@ def _rep_names(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, str | Non
 # quote, in the window (by the filtered reps); then the revenue of the account (any rep) on each
 # day in the H days after it. Only events at least H days before as_of, so every account is
 # followed for the whole horizon.
-CURVES_SQL = f"""
-with {REP_DIM_SQL}, {FILTERED_SQL},
-adv as (
-    select account_key, contact_date from contacts
-    where commitment_level >= $advance
-      and ($start is null or contact_date >= $start::date - $quick_days)
-      and ($end is null or contact_date <= $end)
-),
-q as (select id, rep_key, account_key, contact_date from c where quote_sent),
+def _curves_sql(sources: str) -> str:
+    return f"""
+with {sources},
 quick as ({QUICK_FLAGS}),
 events as (
     select 'advance' as event, account_key, min(contact_date) as day
-    from c where commitment_level >= $advance group by account_key
+    from advanced group by account_key
     union all
     select 'quick_quote', q.account_key, min(q.contact_date)
     from q join quick using (id) where quick.is_quick group by q.account_key
@@ -313,6 +344,10 @@ from (select event, count(*) as accounts from followed group by event) as e
 left join daily as d using (event)
 """
 
+
+CURVES_SQL = _curves_sql(SCAN_SOURCES)
+CURVES_ROLLUP_SQL = _curves_sql(ROLLUP_SOURCES)
+
 EVENTS: tuple[str, ...] = ("advance", "quick_quote")
 
 
@@ -329,7 +364,9 @@ def revenue_curves(
     accounts whose event lies at least `horizon` days before as_of; no rows for an event
     without such accounts."""
     params = _params(window, filters, horizon, as_of)
-    rows = con.cursor().execute(CURVES_SQL, params).fetchall()
+    rows = rollups.read(
+        con, CURVES_ROLLUP_SQL, CURVES_SQL, params, lambda result: result.fetchall()
+    )
     accounts: dict[str, int] = {}
     per_day: dict[str, list[float]] = {}
     for event, count, day_after, revenue in rows:

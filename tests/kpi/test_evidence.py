@@ -293,3 +293,56 @@ def test_the_demo_data_tells_the_story(con):
         end.loc["advance", "revenue_per_account"]
         > 2 * end.loc["quick_quote", "revenue_per_account"]
     )
+
+
+@pytest.mark.parametrize(
+    ("window", "filters", "horizon"),
+    [
+        (Window(), Filters(), 180),
+        (Window(D(2026, 1, 1), D(2026, 3, 31)), Filters(team="Team Zuid"), 60),
+        (Window(D(2025, 9, 1), None), Filters(reps=("bas.hendriks@prospex.example",)), 30),
+    ],
+)
+def test_the_rollups_give_what_a_scan_gives(con, monkeypatch, window, filters, horizon):
+    """With the rollups current the quotes and advances come from quick_basis; the numbers are
+    those of a scan of the contacts, also after a save that keeps the rollups."""
+    from kpi import contacts, demo, rollups
+
+    today = D(2026, 6, 30)
+    demo.generate(con, contacts=3000, seed=5, today=today)
+    contacts.save_contact(
+        con,
+        {
+            "contact_date": D(2025, 12, 1),
+            "rep": "bas.hendriks@prospex.example",
+            "account": demo_account(con),
+            "channel": "visit",
+            "commitment_level": 3,
+            "commitment": "Introduces the board",
+        },
+    )
+    assert rollups.current(con)
+    kwargs = {"horizon": horizon, "as_of": today}
+    with_rollups = (
+        evidence.evidence_tables(con, window, filters, **kwargs),
+        evidence.revenue_curves(con, window, filters, **kwargs),
+    )
+    with monkeypatch.context() as patch:
+        patch.setattr(rollups, "current", lambda con: False)
+        scanned = (
+            evidence.evidence_tables(con, window, filters, **kwargs),
+            evidence.revenue_curves(con, window, filters, **kwargs),
+        )
+    assert with_rollups[0].total == scanned[0].total
+    assert with_rollups[0].total.quick["quotes"] + with_rollups[0].total.considered["quotes"] > 0
+    assert with_rollups[0].per_rep.equals(scanned[0].per_rep)
+    assert with_rollups[0].per_team.equals(scanned[0].per_team)
+    assert with_rollups[1].equals(scanned[1])
+
+
+def demo_account(con) -> str:
+    """An account Bas quoted quickly in the months after 1 December 2025."""
+    return con.execute(
+        "select any_value(account) from contacts where rep_key = 'bas.hendriks@prospex.example'"
+        " and quote_sent and contact_date between '2025-12-02' and '2026-02-28'"
+    ).fetchone()[0]
