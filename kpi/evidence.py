@@ -128,19 +128,22 @@ _COUNTS = """
 
 
 def _evidence_sql(sources: str) -> str:
-    """Every grouping the page shows in one pass: the total, per rep and per team, each split
-    into quick and considered."""
+    """Every grouping the page shows: the total, per rep and per team, each split into quick and
+    considered. The quotes are counted once per rep and kind (a few dozen rows, however many
+    quotes there are) and every grouping is a sum over those: grouping sets over the quotes
+    themselves took twice as long at 10M."""
     return f"""
 {_judged(sources)},
+per_rep as (select rep_key, is_quick, {_COUNTS} from judged group by all),
 named as (
-    select j.*, coalesce(r.team, '') as team
-    from judged as j left join rep_dim as r on r.key = j.rep_key
+    select p.*, coalesce(r.team, '') as team
+    from per_rep as p left join rep_dim as r on r.key = p.rep_key
 )
 select
     case when grouping(rep_key) = 0 then 'rep' when grouping(team) = 0 then 'team'
          else 'none' end as grouping_name,
     rep_key, team, is_quick,
-    {_COUNTS}
+    sum(quotes)::bigint, sum(won)::bigint, sum(revenue_after)::double, sum(open_quotes)::bigint
 from named
 group by grouping sets ((is_quick), (is_quick, rep_key), (is_quick, team))
 """
