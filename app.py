@@ -19,6 +19,12 @@ PAGES = {
         url_path="dashboard",
         default=True,
     ),
+    "evidence": st.Page(
+        "views/evidence.py",
+        title=common.t("page_evidence"),
+        icon=":material/insights:",
+        url_path="evidence",
+    ),
     "log_contact": st.Page(
         "views/log_contact.py",
         title=common.t("page_log_contact"),
@@ -42,6 +48,12 @@ PAGES = {
         title=common.t("page_import"),
         icon=":material/upload_file:",
         url_path="import",
+    ),
+    "goals": st.Page(
+        "views/goals.py",
+        title=common.t("page_goals"),
+        icon=":material/flag:",
+        url_path="goals",
     ),
     "roster": st.Page(
         "views/roster.py",

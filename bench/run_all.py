@@ -25,6 +25,7 @@ def benches(sizes: list[str], full: bool) -> list[list[str]]:
         ["bench_queries.py", "--sizes", ",".join(sizes), "--runs", "7" if full else "5"],
         ["bench_save.py", "--sizes", ",".join(sizes), "--saves", "200" if full else "100"],
         ["bench_pages.py", "--sizes", ",".join(sizes)],
+        ["bench_evidence.py", "--sizes", ",".join(sizes), *runs],
         ["bench_dashboard.py", "--sizes", ",".join(page_sizes), *runs, "--tour"],
         ["growth.py"],
     ]

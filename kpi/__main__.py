@@ -1,4 +1,4 @@
-"""The command line: python -m kpi import|summary|rejects|roster|demo|backup|restore."""
+"""The command line: python -m kpi import|summary|evidence|goals|rejects|roster|demo|backup|restore."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import duckdb
 
-from kpi import backup, db, i18n, ingest, metrics, rollups, settings
+from kpi import backup, db, evidence, goals, i18n, ingest, metrics, rollups, settings
 from kpi.reasons import row_reason_text
 from kpi.roster import RosterError, load_roster
 
@@ -23,6 +23,16 @@ def _date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _days(text: str) -> int:
+    try:
+        days = int(text)
+    except ValueError:
+        days = 0
+    if days < 1:
+        raise argparse.ArgumentTypeError(f"not a number of days (1 or more): {text!r}")
+    return days
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -51,6 +61,50 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--rep", help="a rep's e-mail or name")
     p.add_argument("--team", help="a team on the roster")
     p.add_argument("--json", action="store_true", help="print one JSON object with the 12 keys")
+
+    p = add("evidence", "does commitment pay? quick against considered quotes, and what followed")
+    p.add_argument("--from", dest="start", type=_date, metavar="YYYY-MM-DD")
+    p.add_argument("--to", dest="end", type=_date, metavar="YYYY-MM-DD")
+    p.add_argument("--rep", help="the quoting rep's e-mail or name")
+    p.add_argument("--team", help="a team on the roster (of the quoting rep)")
+    p.add_argument(
+        "--horizon",
+        type=_days,
+        default=evidence.DEFAULT_HORIZON,
+        metavar="DAYS",
+        help="days after a quote in which revenue on its account counts (default: %(default)s)",
+    )
+    p.add_argument("--as-of", dest="as_of", type=_date, metavar="YYYY-MM-DD", help="default: today")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+
+    p = sub.add_parser("goals", help="set, remove and list goals on KPIs")
+    goal_sub = p.add_subparsers(dest="goal_command", required=True)
+
+    def add_goal(name: str, help_text: str, scoped: bool = True) -> argparse.ArgumentParser:
+        g = goal_sub.add_parser(name, help=help_text, description=help_text)
+        g.add_argument(
+            "--db", help="database file (default: $COMMITBOARD_DB or data/commitboard.duckdb)"
+        )
+        if scoped:
+            g.add_argument("--kpi", required=True, choices=metrics.KPI_KEYS)
+            scope = g.add_mutually_exclusive_group()
+            scope.add_argument("--team", help="a team on the roster (default: everyone)")
+            scope.add_argument("--rep", help="one rep's e-mail or roster name")
+        return g
+
+    g = add_goal("set", "set the goal on a KPI for everyone, a team or a rep (replaces it)")
+    g.add_argument(
+        "--target",
+        type=float,
+        required=True,
+        metavar="X",
+        help="in the KPI's own unit: ratios 0..1, counts, euros",
+    )
+    g.add_argument("--period", required=True, choices=goals.PERIODS)
+    add_goal("remove", "remove the goal on a KPI for everyone, a team or a rep")
+    g = add_goal("list", "every goal with its value in the current period", scoped=False)
+    g.add_argument("--as-of", dest="as_of", type=_date, metavar="YYYY-MM-DD", help="default: today")
+    g.add_argument("--json", action="store_true", help="print a JSON list")
 
     p = add("rejects", "rejected rows with file, line and reasons")
     p.add_argument(
@@ -177,6 +231,87 @@ def cmd_summary(con: duckdb.DuckDBPyConnection, args: argparse.Namespace) -> int
     return EXIT_OK
 
 
+def cmd_evidence(con: duckdb.DuckDBPyConnection, args: argparse.Namespace) -> int:
+    window = metrics.Window(args.start, args.end)
+    filters = metrics.Filters(reps=(args.rep,) if args.rep else (), team=args.team)
+    found = evidence.evidence(con, window, filters, horizon=args.horizon, as_of=args.as_of)
+    if args.json:
+        result = found.as_dict()
+        for group in evidence.GROUPS:
+            result[group] = {key: result[group][key] for key in evidence.GROUP_KEYS}
+        print(json.dumps(result))
+        return EXIT_OK
+    print(f"quotes decided by {found.as_of} (horizon {found.horizon_days} days)")
+    rows = []
+    for group in evidence.GROUPS:
+        values = getattr(found, group)
+        low, high = values["win_rate_low"], values["win_rate_high"]
+        interval = "–" if low is None else f"{_pct(low)} – {_pct(high)}"
+        rows.append(
+            (
+                group,
+                values["quotes"],
+                values["won"],
+                _pct(values["win_rate"]),
+                interval,
+                i18n.fmt_money(values["revenue_per_quote"], "en", 2),
+            )
+        )
+    print(
+        _table(
+            rows,
+            ["quotes", "count", "won", "win rate", "95% interval", "revenue per quote"],
+        )
+    )
+    lift = "–" if found.lift is None else i18n.fmt_number(found.lift, "en", 2)
+    print(f"\nlift (considered / quick win rate): {lift}")
+    print(f"open quotes (less than {found.horizon_days} days old): {found.open_quotes}")
+    return EXIT_OK
+
+
+def _pct(value: float | None) -> str:
+    return i18n.fmt_pct(value, "en", 1)
+
+
+def cmd_goals(con: duckdb.DuckDBPyConnection, args: argparse.Namespace) -> int:
+    by = f"command line ({getpass.getuser()})"
+    try:
+        if args.goal_command == "set":
+            done = goals.set_goal(
+                con, args.kpi, args.target, args.period, team=args.team, rep=args.rep, by=by
+            )
+            scope = args.team or args.rep or "everyone"
+            print(f"goal {done}: {args.kpi} for {scope}")
+            return EXIT_OK
+        if args.goal_command == "remove":
+            goals.remove_goal(con, args.kpi, team=args.team, rep=args.rep, by=by)
+            print(f"goal removed: {args.kpi}")
+            return EXIT_OK
+    except goals.GoalError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    found = goals.status(con, args.as_of)
+    if args.json:
+        print(json.dumps(found, default=str))
+        return EXIT_OK
+    if not found:
+        print("no goals")
+        return EXIT_OK
+    rows = [
+        (
+            g["kpi"],
+            g["team"] or g["rep"] or "everyone",
+            ("≤ " if g["kpi"] in goals.AT_MOST else "≥ ") + _fmt(g["kpi"], g["target"]),
+            f"{g['period']} {g['start']} – {g['end']}",
+            _fmt(g["kpi"], g["value"]),
+            {True: "yes", False: "no", None: "–"}[g["met"]],
+        )
+        for g in found
+    ]
+    print(_table(rows, ["kpi", "for", "target", "period", "value", "met"]))
+    return EXIT_OK
+
+
 def cmd_rejects(con: duckdb.DuckDBPyConnection, args: argparse.Namespace) -> int:
     if args.csv:
         if args.csv == "-":
@@ -248,6 +383,8 @@ FILE_COMMANDS = {"backup": cmd_backup, "restore": cmd_restore}
 COMMANDS = {
     "import": cmd_import,
     "summary": cmd_summary,
+    "evidence": cmd_evidence,
+    "goals": cmd_goals,
     "rejects": cmd_rejects,
     "roster": cmd_roster,
     "demo": cmd_demo,

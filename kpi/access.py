@@ -20,6 +20,8 @@ import pandas as pd
 
 from kpi import (
     contacts,
+    evidence,
+    goals,
     ingest,
     metrics,
     preferences,
@@ -38,8 +40,25 @@ ROLES: tuple[str, ...] = (DIRECTOR, REP, TRAINER, ADMIN)
 # The pages each role may open, in menu order. A page not listed is not registered for the
 # session at all (app.py), so its URL shows Streamlit's "page not found".
 PAGES_BY_ROLE: dict[str, tuple[str, ...]] = {
-    DIRECTOR: ("dashboard", "log_contact", "reflection", "training", "import"),
-    ADMIN: ("dashboard", "log_contact", "reflection", "training", "import", "roster"),
+    DIRECTOR: (
+        "dashboard",
+        "evidence",
+        "log_contact",
+        "reflection",
+        "training",
+        "import",
+        "goals",
+    ),
+    ADMIN: (
+        "dashboard",
+        "evidence",
+        "log_contact",
+        "reflection",
+        "training",
+        "import",
+        "goals",
+        "roster",
+    ),
     REP: ("dashboard", "log_contact", "reflection", "training"),
     TRAINER: ("training",),
 }
@@ -212,7 +231,7 @@ def _shared_only(who: Viewer, args: inspect.BoundArguments) -> None:
 
 
 def _by_viewer(who: Viewer, args: inspect.BoundArguments) -> None:
-    """Roster changes are logged as made by the signed-in person (or the demo role)."""
+    """Roster and goal changes are logged as made by the signed-in person (or the demo role)."""
     args.arguments["by"] = who.email if who.signed_in and who.email else f"demo: {who.role}"
 
 
@@ -243,6 +262,24 @@ def _my_rows(who: Viewer, result: metrics.DashboardKpis) -> metrics.DashboardKpi
     return replace(result, per_rep=_only_me(who, result.per_rep))
 
 
+def _team_evidence(who: Viewer, args: inspect.BoundArguments) -> None:
+    """The evidence on the training page: a rep sees their team's, a trainer everyone's (a
+    total without accounts or names); only leaders narrow it to one rep."""
+    if who.role == REP:
+        args.arguments["filters"] = team_filters(who, args.arguments.get("filters"))
+    elif not who.sees_everyone:
+        args.arguments["filters"] = Filters()
+
+
+def _my_goals(who: Viewer, args: inspect.BoundArguments) -> None:
+    """A rep sees the goals on themself and on their own team, never a colleague's."""
+    if who.sees_everyone:
+        return
+    _own_rep("rep")(who, args)
+    args.arguments["team"] = who.team
+    args.arguments["keys"] = who.all_keys
+
+
 def _rule_for_kpi_frame(who: Viewer, args: inspect.BoundArguments) -> None:
     if who.role == REP:
         by = args.arguments.get("by", "none")
@@ -266,6 +303,17 @@ RULES: dict[Callable[..., Any], Rule] = {
     metrics.momentum: Rule(TEAM, (_own_details,)),
     metrics.overdue: Rule(TEAM, (_own_details,)),
     metrics.account_levels: Rule(TEAM, (_own_details,)),
+    # does commitment pay? (the training page shows the team's total, without names)
+    evidence.evidence: Rule(EVERYONE, (_team_evidence,)),
+    evidence.evidence_tables: Rule(LEADERS),
+    evidence.revenue_curves: Rule(EVERYONE, (_team_evidence,)),
+    # goals: set by leaders; the tiles show the goal of what the viewer looks at
+    goals.status: Rule(LEADERS),
+    goals.change_log: Rule(LEADERS),
+    goals.set_goal: Rule(LEADERS, (_by_viewer,), writes=True),
+    goals.remove_goal: Rule(LEADERS, (_by_viewer,), writes=True),
+    goals.for_filters: Rule(TEAM, (_aggregates,)),
+    goals.for_rep: Rule(TEAM, (_my_goals,)),
     # log a contact
     contacts.accounts: Rule(TEAM),
     contacts.open_commitments: Rule(TEAM, (_own_rep("rep_key"),)),

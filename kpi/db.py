@@ -16,7 +16,7 @@ _CHECKOUT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = (
     (_CHECKOUT if (_CHECKOUT / "app.py").exists() else Path()) / "data" / "commitboard.duckdb"
 )
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 
 class StoreError(Exception):
@@ -151,6 +151,30 @@ alter table contacts alter column contact_role type contact_role_value;
 alter table contacts alter column commitment_status type commitment_status_value;
 alter table contacts alter column would_repeat type would_repeat_value;
 """
+# v7: goals on any KPI (kpi/goals.py) and their log of changes (who, what, when). Plain tables,
+# no sequence or key, so they carry over to a DuckLake store as they are; the log is ordered by
+# the number each change is given in its transaction.
+_V7 = """
+create table goals (
+    kpi varchar not null,
+    target double not null,
+    period varchar not null,          -- week, month, quarter, year
+    team varchar,                     -- the scope: a team, a rep, or neither (everyone)
+    rep varchar,
+    set_by varchar not null,
+    set_at timestamp not null default current_timestamp
+);
+create table goal_changes (
+    seq bigint not null,
+    changed_at timestamp not null default current_timestamp,
+    changed_by varchar not null,
+    action varchar not null,          -- set, change, remove
+    kpi varchar not null,
+    scope varchar not null,           -- "everyone", "team: Noord", "rep: anna@x.nl"
+    before_value varchar,             -- "≥ 0.4 per month", null when set
+    after_value varchar               -- and after, null when removed
+);
+"""
 # v6: one more rollup, the contacts per rep, account and month (kpi/rollups.py, account_month),
 # filled from the contacts there are: the relationship lists, the heatmap and the form's list of
 # accounts read it instead of every contact (10M contacts: 4 s, once).
@@ -161,6 +185,7 @@ MIGRATIONS: list[str | Callable[[duckdb.DuckDBPyConnection], None]] = [
     _V4,
     _V5,
     rollups.count_months,
+    _V7,
 ]
 assert len(MIGRATIONS) == SCHEMA_VERSION
 

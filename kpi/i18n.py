@@ -80,6 +80,7 @@ def _all_texts() -> dict[str, dict[str, str]]:
         access,
         common,
         dashboard,
+        evidence,
         importer,
         log_contact,
         reasons,
@@ -88,7 +89,17 @@ def _all_texts() -> dict[str, dict[str, str]]:
     )
 
     merged: dict[str, dict[str, str]] = {}
-    modules = (common, dashboard, log_contact, reflection, training, importer, access, reasons)
+    modules = (
+        common,
+        dashboard,
+        log_contact,
+        reflection,
+        training,
+        importer,
+        access,
+        reasons,
+        evidence,
+    )
     for module in modules:
         for key, value in module.TEXTS.items():
             if key in merged:

@@ -9,9 +9,9 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from kpi import charts, exports, i18n, metrics
+from kpi import charts, exports, goals, i18n, metrics
 from kpi.metrics import Comparison, DashboardKpis, Filters, Window
-from views import tiles
+from views import goal_texts, tiles
 from views.common import (
     date_format,
     fmt_date,
@@ -164,7 +164,9 @@ def fmt_change(key: str, change: float) -> str:
     return sign + fmt_number(size)
 
 
-def kpi_tile(key: str, comparison: Comparison, weekly: pd.DataFrame) -> tiles.Tile:
+def kpi_tile(
+    key: str, comparison: Comparison, weekly: pd.DataFrame, goals_now: dict | None = None
+) -> tiles.Tile:
     """The KPI's tile: its value, its change against the window before (green when it is good
     news, red when bad, grey and without an arrow when unchanged) and its weekly trend."""
     change = comparison.change(key)
@@ -185,7 +187,14 @@ def kpi_tile(key: str, comparison: Comparison, weekly: pd.DataFrame) -> tiles.Ti
         tone=tone,
         rising=rising,
         trend=tuple(trend),
+        goal=goal_line(goals_now[key]) if goals_now and key in goals_now else None,
     )
+
+
+def goal_line(goal: dict) -> str:
+    """'✓ Goal at least 40% per month: 45% so far' (✓ met, ○ not yet, no mark when unknown)."""
+    mark = {True: "✓ ", False: "○ ", None: ""}[goal["met"]]
+    return mark + goal_texts.tile_text(goal)
 
 
 def show_group(title: str, icon: str, keys: tuple[str, ...], rows: tuple[int, ...], **data) -> None:
@@ -425,7 +434,8 @@ def render() -> None:
         st.info(t("dash_empty_window"), icon=":material/filter_alt_off:")
         return
 
-    kpis = {"comparison": comparison, "weekly": weekly}
+    goals_now = query(goals.for_filters, filters, today)
+    kpis = {"comparison": comparison, "weekly": weekly, "goals_now": goals_now}
     st.html(tiles.CSS)
     commitment_col, activity_col = st.columns([7, 5])
     with commitment_col:

@@ -8,9 +8,10 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from kpi import metrics, reflection
+from kpi import goals, metrics, reflection
 from kpi.i18n import field_label, iso_week_label
 from views.common import fmt_date, fmt_number, fmt_pct, lang, query, t, viewer
+from views.goal_texts import fmt_value, met_text, target_text
 
 PERIODS: tuple[str, ...] = ("week", "month", "quarter", "year")
 TREND_KPIS: tuple[str, ...] = ("commitment_rate", "advance_rate", "reflection_rate")
@@ -112,6 +113,49 @@ def period_section(rep: str, today: dt.date) -> None:
                     help=t(f"kpi_{key}_help"),
                     border=True,
                 )
+
+
+def rep_team(rep: str) -> str | None:
+    """The team of the rep whose page this is (the viewer's own for a rep)."""
+    who = viewer()
+    if who.role == "rep":
+        return who.team
+    reps = query(metrics.reps)
+    teams = dict(zip(reps["rep_key"], reps["team"], strict=True))
+    team = teams.get(rep)
+    return team if isinstance(team, str) else None
+
+
+def goals_section(rep: str, today: dt.date) -> None:
+    """The goals set for this rep and for their team, and where each stands this period:
+    against the target, never against a colleague."""
+    team = rep_team(rep)
+    found = query(goals.for_rep, rep, team, today)
+    if not found:
+        return
+    with st.container(border=True, key="refl_goals"):
+        st.subheader(t("goals_mine_title"), icon=":material/flag:")
+        st.caption(t("goals_mine_caption"))
+        columns = st.columns(3)
+        for i, goal in enumerate(found):
+            kpi_name = t(f"kpi_{goal['kpi']}")
+            scope = (
+                t("goals_mine_for_me")
+                if goal["rep"]
+                else t("goals_mine_for_team", team=goal["team"])
+            )
+            period = t(f"goals_period_{goal['period']}")
+            with columns[i % 3]:
+                st.metric(
+                    f"{kpi_name} · {scope}",
+                    fmt_value(goal["kpi"], goal["value"]),
+                    help=t("goals_value_help"),
+                    border=True,
+                )
+                st.caption(f"{target_text(goal)} / {period} · {met_text(goal['met'])}")
+                reaching = goal["kpi"] not in goals.AT_MOST and goal["target"]
+                if reaching and goal["value"] is not None:
+                    st.progress(min(float(goal["value"]) / goal["target"], 1.0))
 
 
 def month_labels() -> str:
@@ -407,6 +451,7 @@ trend, answers, week = st.tabs(
     ]
 )
 with trend:
+    goals_section(rep, today)
     period_section(rep, today)
     trend_section(rep, today)
 with answers:

@@ -64,6 +64,7 @@ class Tile:
     tone: str = "off"  # "good", "bad" or "off" (unchanged): the pill's colour
     rising: bool | None = None  # the arrow: up, down, or none (None)
     trend: tuple[float, ...] = ()  # per week, oldest first; a line needs two
+    goal: str | None = None  # the goal and where the KPI stands against it (kpi.goals)
 
 
 def trend_svg(values: tuple[float, ...], colour: str) -> str:
@@ -117,7 +118,18 @@ def tile_html(tile: Tile) -> str:
         f' data-help="{help_text}">?</span></div>'
         f'<div class="cb-value" data-testid="cbKpiValue"'
         f' style="--fit: {value_fit(tile.value)}">{escape(tile.value)}</div>'
-        f"{delta}{trend_svg(tile.trend, line if tile.delta is not None else PLAIN_TREND)}</div>"
+        f"{delta}{trend_svg(tile.trend, line if tile.delta is not None else PLAIN_TREND)}"
+        f"{goal_html(tile.goal)}</div>"
+    )
+
+
+def goal_html(goal: str | None) -> str:
+    """The goal's line under a tile (empty without a goal); its colour follows the tile's text."""
+    if not goal:
+        return ""
+    return (
+        '<div data-testid="cbKpiGoal" style="margin-top: 0.3rem; font-size: 0.8rem;'
+        f' opacity: 0.8; line-height: 1.3">{escape(goal)}</div>'
     )
 
 

@@ -7,10 +7,11 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from kpi import metrics, training
+from kpi import evidence, evidence_charts, metrics, training
 from kpi.fields import LEVELS
 from kpi.markdown import escape_markdown as md
 from views.common import fmt_date, lang, query, t, viewer
+from views.evidence_view import headline
 
 MISSING_SHOWN = 20  # characters the PDF cannot draw, named in the note above the downloads
 
@@ -265,6 +266,22 @@ def _handout_tab(
         )
 
 
+def _evidence_tab(today: dt.date) -> None:
+    """The team's own evidence that commitment pays: totals only, so no customer or rep is
+    named (kpi.access gives a rep their team's, a trainer everyone's)."""
+    st.subheader(t("ev_training_title"))
+    st.caption(t("ev_caption"))
+    found = query(evidence.evidence, as_of=today)
+    if not (found.quick["quotes"] + found.considered["quotes"]):
+        st.info(t("ev_no_quotes"), icon=":material/request_quote:")
+        return
+    headline(found)
+    curves = query(evidence.revenue_curves, as_of=today)
+    if not curves.empty:
+        st.altair_chart(evidence_charts.revenue_after(curves, lang()), width="stretch")
+        st.caption(t("ev_curves_caption"))
+
+
 # -- the page ------------------------------------------------------------------------------------
 
 who = viewer()
@@ -304,12 +321,13 @@ else:
 if presenter:
     _presenter(shown_stories)
 else:
-    tab_stories, tab_lessons, tab_ladder, tab_handout = st.tabs(
+    tab_stories, tab_lessons, tab_ladder, tab_handout, tab_evidence = st.tabs(
         [
             f":material/forum: {t('train_tab_stories')}",
             f":material/lightbulb: {t('train_tab_lessons')}",
             f":material/stairs: {t('train_tab_ladder')}",
             f":material/download: {t('train_tab_handout')}",
+            f":material/insights: {t('page_evidence')}",
         ],
         key="train_tabs",
     )
@@ -321,3 +339,5 @@ else:
         _ladder_tab(shown_examples)
     with tab_handout:
         _handout_tab(stories, lessons, anonymiser)
+    with tab_evidence:
+        _evidence_tab(dt.date.today())

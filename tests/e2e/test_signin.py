@@ -92,7 +92,15 @@ def test_signed_out_every_url_shows_only_sign_in(browser, app):
 def test_the_director_sees_everything_and_sign_out_ends_it(browser, app):
     with fresh_tab(browser) as tab:
         sign_in(tab, app, "dir@x.nl", "Dirk Directeur")
-        assert menu(tab) == ["Dashboard", "Log a contact", "Reflection", "Training", "Import"]
+        assert menu(tab) == [
+            "Dashboard",
+            "Does commitment pay?",
+            "Log a contact",
+            "Reflection",
+            "Training",
+            "Import",
+            "Goals",
+        ]
         # the data set is from early 2026: the dashboard opens on all time
         assert metric(tab, "Contacts") == "8"
         assert "Signed in as Dirk Directeur" in visible_text(tab)

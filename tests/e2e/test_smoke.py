@@ -33,6 +33,8 @@ PAGES = {
     "reflection": "page_reflection",
     "training": "page_training",
     "import": "page_import",
+    "evidence": "page_evidence",
+    "goals": "page_goals",
 }
 README_SHOT = ROOT / "docs" / "screenshot-dashboard.png"
 # The picture in docs/ is tracked by git: it is only rewritten when asked for, so a test run

@@ -42,12 +42,14 @@ def signed_in(con, email: str) -> Viewer:
 def test_pages_per_role():
     assert access.pages_for(Viewer("director")) == (
         "dashboard",
+        "evidence",
         "log_contact",
         "reflection",
         "training",
         "import",
+        "goals",
     )
-    assert access.pages_for(Viewer("admin"))[-2:] == ("import", "roster")
+    assert access.pages_for(Viewer("admin"))[-3:] == ("import", "goals", "roster")
     assert access.pages_for(Viewer("rep")) == ("dashboard", "log_contact", "reflection", "training")
     assert access.pages_for(Viewer("trainer")) == ("training",)
     assert access.pages_for(Viewer("nobody")) == ()

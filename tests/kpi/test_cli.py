@@ -90,3 +90,101 @@ def test_database_that_is_not_a_database(tmp_path):
     junk.write_text("this is not a database")
     proc = run("summary", "--db", str(junk), check_code=1)
     assert proc.stderr.startswith("error: ") and "Traceback" not in proc.stderr
+
+
+def test_evidence_json_contract(dbfile):
+    """The keys a script relies on; kpi_small.csv as of 2026-12-31 with a 30-day horizon: Acme's
+    three quotes and Beta's one are decided, Gamma's quote (2026-05-01) is followed by Cees'
+    order the next day."""
+    run("import", "--db", dbfile, str(DATA / "kpi_small.csv"))
+    out = run(
+        "evidence", "--db", dbfile, "--json", "--horizon", "30", "--as-of", "2026-12-31"
+    ).stdout
+    found = json.loads(out)
+    assert list(found) == ["horizon_days", "as_of", "quick", "considered", "lift", "open_quotes"]
+    keys = ["quotes", "won", "win_rate", "win_rate_low", "win_rate_high", "revenue_per_quote"]
+    assert list(found["quick"]) == keys and list(found["considered"]) == keys
+    assert (found["horizon_days"], found["as_of"], found["open_quotes"]) == (30, "2026-12-31", 0)
+    # Quick: C02 (Acme, 36 days after the advance: considered), C04 (91 days after), C06 (Beta,
+    # after Bram's level 3 two weeks before: considered), C07 (Gamma, no advance before): quick.
+    assert (found["quick"]["quotes"], found["quick"]["won"]) == (2, 1)
+    assert found["quick"]["revenue_per_quote"] == pytest.approx(250.25)
+    assert (found["considered"]["quotes"], found["considered"]["won"]) == (3, 0)
+    assert found["considered"]["win_rate_low"] == 0.0 and found["lift"] == 0.0
+
+    nothing = json.loads(
+        run(
+            "evidence", "--db", dbfile, "--json", "--from", "2020-01-01", "--to", "2020-12-31"
+        ).stdout
+    )
+    assert nothing["quick"]["win_rate"] is None and nothing["lift"] is None
+    assert nothing["horizon_days"] == 180
+
+    text = run("evidence", "--db", dbfile, "--as-of", "2026-12-31").stdout
+    assert "considered" in text and "lift (considered / quick win rate): 0.00" in text
+
+    bad = run("evidence", "--db", dbfile, "--horizon", "0", check_code=2)
+    assert "not a number of days" in bad.stderr
+
+
+def test_goals_set_list_remove(dbfile):
+    run("import", "--db", dbfile, str(DATA / "kpi_small.csv"))
+    run("roster", "--db", dbfile, str(DATA / "roster_small.csv"))
+    goal = ("goals", "set", "--db", dbfile, "--kpi")
+    out = run(*goal, "contacts", "--target", "3", "--period", "year", "--rep", "anna@x.nl")
+    assert out.stdout == "goal set: contacts for anna@x.nl\n"
+    run(*goal, "quick_quote_share", "--target", "0.5", "--period", "year", "--team", "Team Zuid")
+    run(*goal, "follow_through", "--target", "0.8", "--period", "week")
+    again = run(*goal, "contacts", "--target", "5", "--period", "year", "--rep", "ANNA@x.nl")
+    assert again.stdout == "goal change: contacts for ANNA@x.nl\n"
+
+    listed = json.loads(
+        run("goals", "list", "--db", dbfile, "--as-of", "2026-06-30", "--json").stdout
+    )
+    assert listed == [
+        {
+            "kpi": "follow_through",
+            "target": 0.8,
+            "period": "week",
+            "team": None,
+            "rep": None,
+            "start": "2026-06-29",
+            "end": "2026-07-05",
+            "value": None,
+            "met": None,
+        },
+        {
+            "kpi": "quick_quote_share",
+            "target": 0.5,
+            "period": "year",
+            "team": "Team Zuid",
+            "rep": None,
+            "start": "2026-01-01",
+            "end": "2026-12-31",
+            "value": 1.0,
+            "met": False,
+        },
+        {
+            "kpi": "contacts",
+            "target": 5.0,
+            "period": "year",
+            "team": None,
+            "rep": "ANNA@x.nl",
+            "start": "2026-01-01",
+            "end": "2026-12-31",
+            "value": 4,
+            "met": False,
+        },
+    ]
+    table = run("goals", "list", "--db", dbfile, "--as-of", "2026-06-30").stdout
+    assert "quick_quote_share  Team Zuid  ≤ 50.0%" in table
+
+    run("goals", "remove", "--db", dbfile, "--kpi", "contacts", "--rep", "anna@x.nl")
+    gone = run(
+        "goals", "remove", "--db", dbfile, "--kpi", "contacts", "--rep", "anna@x.nl", check_code=1
+    )
+    assert gone.stderr == "error: there is no goal on contacts for rep: anna@x.nl\n"
+    bad = run(*goal, "advance_rate", "--target", "40", "--period", "month", check_code=1)
+    assert "a share from 0 to 1" in bad.stderr
+    left = json.loads(run("goals", "list", "--db", dbfile, "--json").stdout)
+    assert [g["kpi"] for g in left] == ["follow_through", "quick_quote_share"]

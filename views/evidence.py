@@ -1,0 +1,193 @@
+"""Does commitment pay? Quick against considered quotes, with the counts behind every number."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import partial
+
+import pandas as pd
+import streamlit as st
+
+from kpi import evidence, evidence_charts, exports, metrics
+from kpi.evidence import EvidenceTables
+from kpi.metrics import Filters, Window
+from views.common import (
+    date_format,
+    fmt_date,
+    lang,
+    query,
+    t,
+)
+from views.evidence_view import headline
+
+WINDOWS: tuple[str, ...] = ("all", "year", "last_year", "custom")
+HORIZONS: tuple[int, ...] = (30, 60, 90, 180, 365)
+
+
+# -- pickers ----------------------------------------------------------------------------------
+
+
+def pick_window(span: dict, today: dt.date) -> Window:
+    labels = {kind: t(f"ev_window_{kind}") for kind in WINDOWS}
+    kind = st.selectbox(
+        t("ev_window"), options=list(WINDOWS), format_func=labels.get, key="ev_window"
+    )
+    if kind == "all":
+        return Window()
+    if kind == "year":
+        return Window(dt.date(today.year, 1, 1), today)
+    if kind == "last_year":
+        return Window(dt.date(today.year - 1, 1, 1), dt.date(today.year - 1, 12, 31))
+    start_col, end_col = st.columns(2)
+    start = start_col.date_input(
+        t("ev_from"), value=span["first"] or today, format=date_format(), key="ev_from"
+    )
+    end = end_col.date_input(
+        t("ev_to"), value=span["last"] or today, format=date_format(), key="ev_to"
+    )
+    return Window(min(start, end), max(start, end))
+
+
+def pick_horizon() -> int:
+    return st.select_slider(
+        t("ev_horizon"),
+        options=list(HORIZONS),
+        value=evidence.DEFAULT_HORIZON,
+        format_func=lambda days: t("ev_horizon_days", days=days),
+        help=t("ev_horizon_help"),
+        key="ev_horizon",
+    )
+
+
+def pick_team() -> str | None:
+    teams = {None: t("ev_all_teams")} | {team: team for team in query(metrics.teams)}
+    return st.selectbox(t("ev_team"), options=list(teams), format_func=teams.get, key="ev_team")
+
+
+# -- the tables -------------------------------------------------------------------------------
+
+
+def table_headers(first: dict[str, str]) -> dict[str, str]:
+    headers = dict(first)
+    for group in evidence.GROUPS:
+        name = t(f"ev_group_{group}")
+        for key in evidence.GROUP_KEYS:
+            headers[f"{group}_{key}"] = t(f"ev_col_{key}", group=name)
+    headers["lift"] = t("ev_lift")
+    headers["open_quotes"] = t("ev_open")
+    return headers
+
+
+def column_config(headers: dict[str, str]) -> dict:
+    config: dict = {}
+    for column, label in headers.items():
+        if column.endswith(("win_rate", "win_rate_low", "win_rate_high")):
+            config[column] = st.column_config.NumberColumn(label, format="percent")
+        elif column.endswith("revenue_per_quote"):
+            config[column] = st.column_config.NumberColumn(label, format="euro")
+        elif column == "lift":
+            config[column] = st.column_config.NumberColumn(
+                label, format="%.2f×", help=t("ev_lift_help")
+            )
+        elif column in ("rep_name", "team"):
+            config[column] = st.column_config.TextColumn(label, pinned=column == "rep_name")
+        else:
+            config[column] = st.column_config.NumberColumn(label, format="localized", step=1)
+    return config
+
+
+def evidence_table(name: str, frame: pd.DataFrame, first: dict[str, str]) -> None:
+    """A table per rep or per team, with its CSV and Excel download."""
+    headers = table_headers(first)
+    table = evidence.masked(frame).loc[:, list(headers)]
+    st.dataframe(
+        table, hide_index=True, column_config=column_config(headers), key=f"ev_table_{name}"
+    )
+    export = table.rename(columns=headers)
+    stem = f"{t('ev_file_stem')}-{t(f'ev_tab_{name}').lower().replace(' ', '-')}"
+    buttons = st.container(horizontal=True)
+    buttons.download_button(
+        t("dash_download_csv"),
+        data=partial(exports.frame_to_csv_bytes, export, lang()),
+        file_name=f"{stem}.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        on_click="ignore",
+        key=f"ev_csv_{name}",
+    )
+    buttons.download_button(
+        t("dash_download_xlsx"),
+        data=partial(
+            exports.frame_to_xlsx_bytes,
+            export,
+            sheet=t("ev_sheet"),
+            percent_columns=[v for k, v in headers.items() if "win_rate" in k],
+            money_columns=[v for k, v in headers.items() if k.endswith("revenue_per_quote")],
+        ),
+        file_name=f"{stem}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/table_view:",
+        on_click="ignore",
+        key=f"ev_xlsx_{name}",
+    )
+
+
+def tables(found: EvidenceTables) -> None:
+    st.caption(t("ev_table_caption", needed=evidence.MIN_QUOTES))
+    teams_tab, reps_tab = st.tabs([t("ev_tab_teams"), t("ev_tab_reps")])
+    with teams_tab:
+        evidence_table("teams", found.per_team, {"team": t("ev_col_team")})
+    with reps_tab:
+        evidence_table(
+            "reps", found.per_rep, {"rep_name": t("ev_col_rep"), "team": t("ev_col_team")}
+        )
+
+
+def curves(window: Window, filters: Filters, horizon: int, today: dt.date) -> None:
+    with st.container(border=True):
+        frame = query(evidence.revenue_curves, window, filters, horizon=horizon, as_of=today)
+        if frame.empty:
+            st.subheader(t("ev_curves_title"))
+            st.info(t("ev_curves_empty"), icon=":material/hourglass_empty:")
+        else:
+            st.altair_chart(evidence_charts.revenue_after(frame, lang()), width="stretch")
+        st.caption(t("ev_curves_caption"))
+
+
+# -- the page ---------------------------------------------------------------------------------
+
+
+def render() -> None:
+    st.title(t("page_evidence"))
+    st.caption(t("ev_caption"))
+    today = dt.date.today()
+    span = query(metrics.contact_span)
+    window_col, horizon_col, team_col = st.columns([2, 3, 2])
+    with window_col:
+        window = pick_window(span, today)
+    with horizon_col:
+        horizon = pick_horizon()
+    with team_col:
+        filters = Filters(team=pick_team())
+    st.caption(
+        t(
+            "ev_as_of",
+            start=fmt_date(window.start or span["first"]),
+            end=fmt_date(window.end or span["last"]),
+            as_of=fmt_date(today),
+            days=horizon,
+        )
+    )
+    found: EvidenceTables = query(
+        evidence.evidence_tables, window, filters, horizon=horizon, as_of=today
+    )
+    total = found.total
+    if not (total.quick["quotes"] + total.considered["quotes"] + total.open_quotes):
+        st.info(t("ev_no_quotes"), icon=":material/request_quote:")
+        return
+    headline(total)
+    curves(window, filters, horizon, today)
+    tables(found)
+
+
+render()
