@@ -9,7 +9,7 @@ from typing import Any
 import duckdb
 import streamlit as st
 
-from kpi import access, backup, db, i18n, metrics, preferences, settings
+from kpi import access, backup, charts, db, i18n, metrics, preferences, settings
 from kpi.access import PAGES_BY_ROLE, AccessDenied, Viewer
 from kpi.markdown import escape_markdown
 
@@ -248,6 +248,31 @@ def fmt_pct(value: float | None, decimals: int = 0) -> str:
 
 def fmt_date(value: dt.date | None) -> str:
     return i18n.fmt_date(value, lang())
+
+
+def theme_kind() -> str:
+    """The theme the viewer's browser shows, "light" or "dark", as Streamlit reports it."""
+    kind = st.context.theme.type
+    return kind if kind in charts.PALETTES else "light"
+
+
+def colours() -> charts.Palette:
+    """The colours of the theme the viewer sees, as .streamlit/config.toml defines them (the
+    charts and the KPI tiles take theirs from it)."""
+    kind = theme_kind()
+
+    def option(name: str) -> str | None:
+        try:
+            return st.get_option(f"theme.{kind}.{name}")
+        except Exception:  # an option this Streamlit does not know: keep the app's default
+            return None
+
+    return charts.palette(
+        kind,
+        text=option("textColor"),
+        background=option("backgroundColor"),
+        primary=option("primaryColor"),
+    )
 
 
 def date_format() -> str:

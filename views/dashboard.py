@@ -13,6 +13,7 @@ from kpi import charts, exports, i18n, metrics
 from kpi.metrics import Comparison, DashboardKpis, Filters, Window
 from views import tiles
 from views.common import (
+    colours,
     date_format,
     fmt_date,
     fmt_money,
@@ -207,18 +208,26 @@ def show_group(title: str, icon: str, keys: tuple[str, ...], rows: tuple[int, ..
 # -- charts and tables ------------------------------------------------------------------------
 
 
-Build = Callable[[pd.DataFrame, str], object]  # a chart function of kpi.charts
+Build = Callable[..., object]  # a chart function of kpi.charts: (frame, lang, colours, ...)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _chart(_build: Build, name: str, frame: pd.DataFrame, language: str) -> object:
-    return _build(frame, language)
+def _chart(
+    _build: Build,
+    name: str,
+    frame: pd.DataFrame,
+    language: str,
+    palette: charts.Palette,
+    extra: tuple[tuple[str, object], ...],
+) -> object:
+    return _build(frame, language, palette, **dict(extra))
 
 
-def draw(build: Build, frame: pd.DataFrame) -> None:
-    """A chart of kpi.charts, built once per frame and language: Altair takes its time, and the
-    frames come from the query cache, so another visit or rerun draws the same charts."""
-    st.altair_chart(_chart(build, build.__name__, frame, lang()), width="stretch")
+def draw(build: Build, frame: pd.DataFrame, **extra: object) -> None:
+    """A chart of kpi.charts, built once per frame, language and theme: Altair takes its time,
+    and the frames come from the query cache, so another visit or rerun draws the same charts."""
+    chart = _chart(build, build.__name__, frame, lang(), colours(), tuple(sorted(extra.items())))
+    st.altair_chart(chart, width="stretch")
 
 
 def team_tab(per_rep: pd.DataFrame, ladder: pd.DataFrame) -> None:
@@ -234,13 +243,15 @@ def team_tab(per_rep: pd.DataFrame, ladder: pd.DataFrame) -> None:
             st.info(t("dash_no_follow"), icon=":material/task_alt:")
 
 
-def trends_tab(weekly: pd.DataFrame) -> None:
+def trends_tab(weekly: pd.DataFrame, window: Window, today: dt.date) -> None:
+    # Weeks the window or today cuts short are marked in the charts (fewer days, not a dip).
+    period = (window.start, window.end, today)
     left, right = st.columns(2)
     with left:
-        draw(charts.weekly_advance_calls, weekly)
+        draw(charts.weekly_advance_calls, weekly, period=period)
     with right:
         if weekly["quotes"].sum() > 0:
-            draw(charts.quick_quotes_trend, weekly)
+            draw(charts.quick_quotes_trend, weekly, period=period)
         else:
             st.info(t("dash_no_quotes"), icon=":material/request_quote:")
 
@@ -309,7 +320,7 @@ def reps_tab(per_rep: pd.DataFrame) -> None:
 
 
 def level_names(levels: pd.Series) -> pd.Series:
-    names = {level: charts.level_name(level, lang()) for level in range(len(charts.LEVEL_COLOURS))}
+    names = {level: charts.level_name(level, lang()) for level in range(charts.LEVEL_COUNT)}
     return levels.astype(int).map(names)
 
 
@@ -461,7 +472,7 @@ def render() -> None:
             team_tab(per_rep, query(metrics.ladder, window, filters))
     if trends.open:
         with trends:
-            trends_tab(weekly)
+            trends_tab(weekly, window, today)
     if per_rep_tab.open:
         with per_rep_tab:
             reps_tab(per_rep)
