@@ -437,7 +437,7 @@ def render() -> None:
         return
 
     kpis = {"comparison": comparison, "weekly": weekly}
-    st.html(tiles.CSS)
+    st.html(tiles.CSS + tiles.theme_css(colours()))
     commitment_col, activity_col = st.columns([7, 5])
     with commitment_col:
         show_group(

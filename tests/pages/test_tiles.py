@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from tests.pages.conftest import _TileParser
 from views import tiles
 
@@ -32,9 +34,8 @@ def test_a_tile_shows_name_value_help_change_and_trend():
     assert (seen.delta, seen.tone, seen.trend_points) == ("+50.0 pts", "bad", 3)
     # The arrow is drawn but not read out; the pill and the line take the tone's colours.
     assert '<span aria-hidden="true">↑ </span>' in html
-    text, background, line = tiles.TONES["bad"]
-    assert f"color: {text}; background: {background}" in html
-    assert f'stroke="{line}"' in html
+    assert "color: var(--cb-bad); background: var(--cb-bad-bg)" in html
+    assert 'style="stroke: var(--cb-bad-line)"' in html
 
 
 def test_without_a_window_before_there_is_no_pill_and_the_line_is_the_apps_colour():
@@ -43,7 +44,7 @@ def test_without_a_window_before_there_is_no_pill_and_the_line_is_the_apps_colou
     [seen] = shown(html)
     assert (seen.delta, seen.tone) == ("", "")
     assert "cb-delta" not in html
-    assert f'stroke="{tiles.PLAIN_TREND}"' in html
+    assert 'style="stroke: var(--cb-plain)"' in html
 
 
 def test_unchanged_has_no_arrow():
@@ -98,3 +99,17 @@ def test_a_longer_value_gets_a_smaller_font_to_fit():
     assert tiles.value_fit("€ 5.186.700.480") == "11.1cqi"
     html = tiles.tile_html(tiles.Tile(key="contacts", label="C", value="10.000.000", help="h"))
     assert 'style="--fit: 16.7cqi">10.000.000</div>' in html
+
+
+@pytest.mark.parametrize("kind", ["light", "dark"])
+def test_the_tiles_take_their_colours_from_the_theme(kind):
+    from kpi import charts
+
+    css = tiles.theme_css(charts.PALETTES[kind])
+    palette = charts.PALETTES[kind]
+    assert f"--cb-text: {palette.text};" in css
+    assert f"--cb-plain: {palette.primary};" in css
+    good_text, good_background, good_line = tiles.TONES[kind]["good"]
+    assert f"--cb-good: {good_text};" in css and f"--cb-good-line: {good_line};" in css
+    # The page's stylesheet starts in the light theme; the viewer's theme comes after it.
+    assert tiles.CSS.startswith(tiles.theme_css(charts.LIGHT))
