@@ -22,6 +22,7 @@ from views.common import (
     lang,
     pages_for,
     query,
+    show_table,
     t,
     viewer,
 )
@@ -261,28 +262,32 @@ def kpi_column_config() -> dict:
         "rep_name": st.column_config.TextColumn(t("dash_col_rep"), pinned=True),
         "team": st.column_config.TextColumn(t("dash_col_team")),
     }
-    # Streamlit formats these in the browser's own locale (the viewer's language settings):
-    # "45,3%" and "1.234" in a Dutch browser. The values stay numbers, so the columns sort.
     for key in TABLE_KEYS:
         label, help_text = t(f"kpi_{key}"), t(f"kpi_{key}_help")
-        if key in metrics.RATIO_KEYS:
-            fmt, step = "percent", 0.001  # a share of 0..1 shown with one decimal: 45.3%
-        elif key == "revenue":
-            fmt, step = "euro", None
-        elif key == "avg_commitment":
-            fmt, step = "localized", 0.01
-        else:
-            fmt, step = "localized", 1
-        config[key] = st.column_config.NumberColumn(label, help=help_text, format=fmt, step=step)
+        config[key] = st.column_config.NumberColumn(label, help=help_text)
     return config
+
+
+def kpi_formats() -> dict[str, Callable[[object], str]]:
+    """The per-rep table's numbers as the tiles write them, in the chosen language (Streamlit's
+    own number formats would follow the browser's locale: 88.8% next to a tile's 51%). Shares
+    keep one decimal, so reps close together still differ."""
+    return {key: fmt_kpi_cell(key) for key in TABLE_KEYS}
+
+
+def fmt_kpi_cell(key: str) -> Callable[[object], str]:
+    if key in metrics.RATIO_KEYS:
+        return lambda v: fmt_pct(v, 1)
+    return lambda v: fmt_kpi(key, v)
 
 
 def reps_tab(per_rep: pd.DataFrame) -> None:
     st.subheader(t("dash_table_title"))
     st.caption(t("dash_table_caption"))
     table = per_rep.loc[:, ["rep_name", "team", *TABLE_KEYS]]
-    st.dataframe(
+    show_table(
         table,
+        kpi_formats(),
         hide_index=True,
         column_config=kpi_column_config(),
         key="dash_table",
@@ -336,7 +341,7 @@ def relationship_list(
         if frame.empty:
             st.info(t(f"dash_{name}_empty"), icon=empty_icon)
             return
-        st.dataframe(
+        show_table(
             frame.drop(columns=["total_count"]),
             hide_index=True,
             column_config=column_config,
@@ -366,8 +371,8 @@ def relationships_tab(momentum: pd.DataFrame, overdue: pd.DataFrame, levels: pd.
                 "account": field("account"),
                 "level_before": t("dash_col_level_before"),
                 "level_in_window": t("dash_col_level_now"),
-                "contacts_count": st.column_config.NumberColumn(t("kpi_contacts"), format="%d"),
-                "last_contact": day(t("dash_col_last_contact"), format=date_format()),
+                "contacts_count": t("kpi_contacts"),
+                "last_contact": day(t("dash_col_last_contact")),
             },
         )
     with right:
@@ -382,13 +387,11 @@ def relationships_tab(momentum: pd.DataFrame, overdue: pd.DataFrame, levels: pd.
                 "rep_name": t("dash_col_rep"),
                 "account": field("account"),
                 "contact_person": field("contact_person"),
-                "contact_date": day(field("contact_date"), format=date_format()),
+                "contact_date": day(field("contact_date")),
                 "commitment_level": field("commitment_level"),
                 "commitment": field("commitment"),
-                "commitment_due": day(field("commitment_due"), format=date_format()),
-                "days_overdue": st.column_config.NumberColumn(
-                    t("dash_col_days_overdue"), format="%d"
-                ),
+                "commitment_due": day(field("commitment_due")),
+                "days_overdue": t("dash_col_days_overdue"),
             },
         )
     if not levels.empty:

@@ -10,7 +10,7 @@ import streamlit as st
 
 from kpi import metrics, reflection
 from kpi.i18n import field_label, iso_week_label
-from views.common import fmt_date, fmt_number, fmt_pct, lang, query, t, viewer
+from views.common import fmt_date, fmt_number, fmt_pct, lang, query, show_table, t, viewer
 
 PERIODS: tuple[str, ...] = ("week", "month", "quarter", "year")
 TREND_KPIS: tuple[str, ...] = ("commitment_rate", "advance_rate", "reflection_rate")
@@ -184,7 +184,7 @@ def trend_section(rep: str, today: dt.date) -> None:
             },
         }
     ).iloc[::-1]
-    st.dataframe(table, hide_index=True, width="stretch")
+    show_table(table, hide_index=True, width="stretch")
 
 
 def answers_section(rep: str, window: metrics.Window) -> None:
@@ -213,7 +213,7 @@ def answers_section(rep: str, window: metrics.Window) -> None:
     if changes.empty:
         st.info(t("refl_changes_empty"), icon=":material/thumb_up:")
     else:
-        st.dataframe(
+        show_table(
             pd.DataFrame(
                 {
                     field_label("contact_date", lang()): dates(changes["contact_date"]),
@@ -241,7 +241,7 @@ def lessons_section(rep: str, window: metrics.Window) -> None:
         st.info(t("refl_lessons_empty"), icon=":material/lightbulb:")
         return
     st.caption(t("refl_lessons_caption", count=fmt_number(len(frame))))
-    st.dataframe(
+    show_table(
         pd.DataFrame(
             {
                 field_label("contact_date", lang()): dates(frame["contact_date"]),
@@ -262,7 +262,7 @@ def summary_table(frame: pd.DataFrame, columns: dict[str, object]) -> None:
     if frame.empty:
         st.caption(t("refl_sum_none"))
         return
-    st.dataframe(pd.DataFrame(columns), hide_index=True, width="stretch")
+    show_table(pd.DataFrame(columns), hide_index=True, width="stretch")
 
 
 def week_option(iso_year: int, iso_week: int) -> str:

@@ -10,7 +10,7 @@ import streamlit as st
 from kpi import metrics, training
 from kpi.fields import LEVELS
 from kpi.markdown import escape_markdown as md
-from views.common import fmt_date, lang, query, t, viewer
+from views.common import fmt_date, lang, query, show_table, t, viewer
 
 ANONYMISER = "train_anonymiser"  # one per browser session: an account keeps its label all session
 INDEX = "train_story_index"  # the story the presenter is on
@@ -193,7 +193,7 @@ def _lessons_tab(lessons: list[training.Lesson], total: int) -> None:
             )
             if len(group.items) > WALL_ITEMS:
                 with st.expander(t("train_lessons_all", n=len(group.items))):
-                    st.dataframe(
+                    show_table(
                         pd.DataFrame(
                             group.items, columns=[t("train_lesson_col"), t("train_times_col")]
                         ),
