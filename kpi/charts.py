@@ -304,60 +304,99 @@ def level_name(level: int, lang: str) -> str:
 
 # -- the charts -----------------------------------------------------------------------------------
 
-# The quadrant's plot is this high; its width follows the page, and its rep names are laid out
-# for the narrowest plot it gets on a laptop (a wider one only spreads them further apart).
+# The quadrant is this high, title and axes included (Streamlit fits the whole chart in it); its
+# width follows the page. Its rep names are laid out for the smallest plot it gets on a laptop:
+# a larger one only spreads them further apart (on a 1,400 px window the plot is about 370 by
+# 310 px).
 QUADRANT_HEIGHT = 400
-QUADRANT_MIN_WIDTH = 420
+QUADRANT_MIN_WIDTH = 300
+QUADRANT_MIN_PLOT_HEIGHT = 290
+DOT_AREA = (60, 900)  # the smallest and the largest dot, in square pixels (by quotes)
 NAME_CHAR_PX = 6.4  # a character of an 11 px name, a little wide to keep a margin
-NAME_LINE_PX = 14  # two names closer than this vertically would touch
-NAME_DX = 10  # a name starts this far right (or ends this far left) of its point
-NAME_ABOVE_PX = 10  # and sits this far above it, clear of the dot
+NAME_LINE_PX = 15  # the height of a name's row, as the browser measures an 11 px text
+NAME_DX = 10  # a name starts this far right (or ends this far left) of its point's centre
 BOLD_CHAR_PX = 7.2  # a character of a quadrant's bold name
+
+Box = tuple[float, float, float, float]  # left, right, top, bottom in pixels
+
+
+def _overlap(a: Box, b: Box, margin: float = 2.0) -> bool:
+    return (
+        a[0] < b[1] + margin
+        and b[0] < a[1] + margin
+        and a[2] < b[3] + margin
+        and b[2] < a[3] + margin
+    )
+
+
+def dot_radius(quotes: float, most_quotes: float) -> float:
+    """A dot's radius in pixels: its area grows with the quotes sent, as the size scale draws."""
+    low, high = DOT_AREA
+    area = low + (high - low) * (quotes / most_quotes if most_quotes else 0.0)
+    return math.sqrt(area / math.pi)
 
 
 def name_layout(
     xs: list[float],
     ys: list[float],
+    radii: list[float],
     names: list[str],
     x_end: float,
     y_top: float,
     corner_labels: tuple[tuple[str, float], ...] = (),
 ) -> list[tuple[float, str, bool]]:
-    """Where each rep's name goes in the quadrant so no two names overlap: (y of the name in
-    data units, side of the point "right"/"left", moved away from its point?).
+    """Where each rep's name goes in the quadrant so that no name covers another name or
+    another rep's dot: (y of the name's middle in data units, side of the point "right" or
+    "left", moved away from its point?).
 
-    Names are placed top to bottom; each takes the free row nearest its point, among the names
-    whose horizontal extent it shares. A moved name gets a leader line to its point.
-    `corner_labels` (text, top in data units) are the quadrants' names at the right edge: the
-    rep names keep clear of them too."""
-    width, height = QUADRANT_MIN_WIDTH, QUADRANT_HEIGHT
-    # (left px, right px, centre y px) of every name placed so far, the quadrants' first.
-    placed: list[tuple[float, float, float]] = [
-        (width - BOLD_CHAR_PX * len(text), width, height * (1 - top / y_top) + NAME_LINE_PX / 2)
+    A name sits just above and to the right of its own dot (to the left where it would run
+    off the plot or cover something). Names are placed top to bottom; one that would cover
+    something on either side takes the nearest free row above or below, and gets a leader line
+    to its point. `corner_labels` (text, top in data units) are the quadrants' names at the right
+    edge: the rep names keep clear of them too."""
+    width, height = QUADRANT_MIN_WIDTH, QUADRANT_MIN_PLOT_HEIGHT
+    px = [width * x / x_end if x_end else 0.0 for x in xs]
+    py = [height * (1 - y / y_top) if y_top else float(height) for y in ys]
+    dots: list[Box] = [(x - r, x + r, y - r, y + r) for x, y, r in zip(px, py, radii, strict=True)]
+    taken: list[Box] = [
+        (width - BOLD_CHAR_PX * len(text), width, top_px, top_px + NAME_LINE_PX + 4)
         for text, top in corner_labels
         if y_top
+        for top_px in [height * (1 - top / y_top)]
     ]
+    half = NAME_LINE_PX / 2
     out: dict[int, tuple[float, str, bool]] = {}
-    px = [width * x / x_end if x_end else 0.0 for x in xs]
-    py = [height * (1 - y / y_top) if y_top else height for y in ys]
     for i in sorted(range(len(names)), key=lambda k: (py[k], px[k])):
         size = NAME_CHAR_PX * len(names[i])
-        side = "right" if px[i] + NAME_DX + size <= width else "left"
-        left = px[i] + NAME_DX if side == "right" else px[i] - NAME_DX - size
-        wanted = min(max(py[i] - NAME_ABOVE_PX, NAME_LINE_PX / 2), height - NAME_LINE_PX / 2)
-
-        def free(y: float, left: float = left, size: float = size) -> bool:
-            return all(
-                abs(y - cy) >= NAME_LINE_PX or left >= right + 4 or left + size + 4 <= other
-                for other, right, cy in placed
-            )
-
-        steps = (k * sign for k in range(int(height // NAME_LINE_PX) + 1) for sign in (-1, 1))
-        rows = (wanted + NAME_LINE_PX * step for step in steps)
-        inside = (y for y in rows if NAME_LINE_PX / 2 <= y <= height - NAME_LINE_PX / 2)
-        y = next((y for y in inside if free(y)), wanted)
-        placed.append((left, left + size, y))
-        out[i] = (y_top * (1 - y / height), side, abs(y - (py[i] - NAME_ABOVE_PX)) > 1)
+        # Just clear of its own dot where the name starts, NAME_DX from the centre.
+        clear = math.sqrt(max(radii[i] ** 2 - NAME_DX**2, 0.0))
+        wanted = min(max(py[i] - clear - half - 1, half), height - half)
+        others = [dot for k, dot in enumerate(dots) if k != i] + taken
+        sides = {"right": px[i] + NAME_DX, "left": px[i] - NAME_DX - size}
+        # Right of the dot if it fits, else left; the nearest free row, right before left.
+        usable = [side for side, left in sides.items() if 0 <= left and left + size <= width]
+        usable = usable or ["left"]
+        offsets = [0.0] + [4.0 * k * sign for k in range(1, height // 4) for sign in (-1, 1)]
+        candidates = (
+            (wanted + offset, side)
+            for offset in offsets
+            if half <= wanted + offset <= height - half
+            for side in usable
+        )
+        y, side = next(
+            (
+                (y, side)
+                for y, side in candidates
+                if not any(
+                    _overlap((sides[side], sides[side] + size, y - half, y + half), other)
+                    for other in others
+                )
+            ),
+            (wanted, usable[0]),
+        )
+        left = sides[side]
+        taken.append((left, left + size, y - half, y + half))
+        out[i] = (y_top * (1 - y / height), side, y != wanted)
     return [out[i] for i in range(len(names))]
 
 
@@ -399,7 +438,7 @@ def rep_quadrant(frame: pd.DataFrame, lang: str, colours: Palette = LIGHT) -> al
             size=alt.Size(
                 "quotes:Q",
                 title=_text("kpi_quotes", lang),
-                scale=alt.Scale(range=[60, 900], zero=True),
+                scale=alt.Scale(range=list(DOT_AREA), zero=True),
                 legend=None,
             ),
             # A channel object, not the dict alt.condition() gives (see Channels above).
@@ -436,10 +475,13 @@ def rep_quadrant(frame: pd.DataFrame, lang: str, colours: Palette = LIGHT) -> al
             (_text("dash_quadrant_building", lang), y_top),
             (_text("dash_quadrant_ticking", lang), float(ranked["advance_rate"].median())),
         )
-    placed = data.loc[:, ["rep_name", "contacts", "advance_rate"]].dropna()
+    placed = data.loc[:, ["rep_name", "contacts", "advance_rate", "quotes"]]
+    placed = placed.dropna(subset=["contacts", "advance_rate"])
+    most_quotes = float(data["quotes"].max()) if not data.empty else 0.0
     layout = name_layout(
         placed["contacts"].astype(float).to_list(),
         placed["advance_rate"].astype(float).to_list(),
+        [dot_radius(float(q), most_quotes) for q in placed["quotes"].fillna(0)],
         placed["rep_name"].astype(str).to_list(),
         x_end,
         y_top,

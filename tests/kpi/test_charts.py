@@ -330,39 +330,52 @@ def clustered() -> pd.DataFrame:
     )
 
 
-def name_boxes(frame: pd.DataFrame) -> list[tuple[str, float, float, float]]:
-    """Each name as (name, left px, right px, centre y px) in the narrowest plot laid out."""
+def name_boxes(frame: pd.DataFrame) -> tuple[dict, dict]:
+    """Each name's and each dot's box (left, right, top, bottom) in pixels, in the narrowest
+    plot the names are laid out for."""
     spec = charts.rep_quadrant(frame, "en").to_dict()
     # The last layer names the top right quadrant, in the plot's top right corner.
     corner = rows(spec, spec["layer"][-1])[0]
     x_end, y_top = corner["x"], corner["y"]
-    boxes = []
+    width, height = charts.QUADRANT_MIN_WIDTH, charts.QUADRANT_MIN_PLOT_HEIGHT
+    most = frame["quotes"].max()
+    dots, names = {}, {}
+    for row in frame.to_dict("records"):
+        x, y = width * row["contacts"] / x_end, height * (1 - row["advance_rate"] / y_top)
+        r = charts.dot_radius(row["quotes"], most)
+        dots[row["rep_name"]] = (x - r, x + r, y - r, y + r)
     for layer in layers(spec):
         if layer["encoding"].get("text", {}).get("field") != "rep_name":
             continue
         for row in rows(spec, layer):
-            x = charts.QUADRANT_MIN_WIDTH * row["contacts"] / x_end
+            x = width * row["contacts"] / x_end
             size = charts.NAME_CHAR_PX * len(row["rep_name"])
             dx = layer["mark"]["dx"]
             left = x + dx if layer["mark"]["align"] == "left" else x + dx - size
-            y = charts.QUADRANT_HEIGHT * (1 - row["name_y"] / y_top)
-            boxes.append((row["rep_name"], left, left + size, y))
-    return boxes
+            y = height * (1 - row["name_y"] / y_top)
+            half = charts.NAME_LINE_PX / 2
+            names[row["rep_name"]] = (left, left + size, y - half, y + half)
+    return names, dots
 
 
-def test_clustered_names_do_not_overlap_and_moved_ones_get_a_leader_line():
-    boxes = name_boxes(clustered())
-    assert len(boxes) == 5
-    for i, (a, a_left, a_right, a_y) in enumerate(boxes):
-        for b, b_left, b_right, b_y in boxes[i + 1 :]:
-            apart = abs(a_y - b_y) >= charts.NAME_LINE_PX
-            assert apart or a_right + 4 <= b_left or b_right + 4 <= a_left, (a, b)
+def overlaps(a, b) -> bool:
+    return a[0] < b[1] and b[0] < a[1] and a[2] < b[3] and b[2] < a[3]
+
+
+def test_clustered_names_cover_no_name_and_no_other_dot_and_moved_ones_get_a_leader_line():
+    names, dots = name_boxes(clustered())
+    assert len(names) == 5
+    for a, box in names.items():
+        for b, other in names.items():
+            assert a == b or not overlaps(box, other), (a, b)
+        for b, dot in dots.items():
+            assert a == b or not overlaps(box, dot), (a, b)
     spec = charts.rep_quadrant(clustered(), "en").to_dict()
     leaders = layer_with(spec, "rule", x="contacts", y="advance_rate")
     assert leaders["encoding"]["y2"]["field"] == "name_y"
     moved = {r["rep_name"] for r in rows(spec, leaders)}
-    # Two of the three tickers had to move; the two builders far from them kept their place.
-    assert len(moved & {"Ruben Meijer", "Daan Smit", "Bas Hendriks"}) == 2
+    # Some of the three tickers had to move; the two builders far from them kept their place.
+    assert moved & {"Ruben Meijer", "Daan Smit", "Bas Hendriks"}
     assert not moved & {"Anouk Peters", "Eva Bos"}
 
 
@@ -375,7 +388,7 @@ def test_a_name_that_would_run_off_the_plot_goes_left_of_its_point():
         for layer in layers(spec)
         if layer["encoding"].get("text", {}).get("field") == "rep_name"
     }
-    assert sides["right"] == ["A very long name indeed"]
+    assert "A very long name indeed" in sides["right"]
 
 
 @pytest.mark.parametrize(
