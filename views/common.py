@@ -295,10 +295,10 @@ def theme_kind() -> str:
     return kind if kind in charts.PALETTES else "light"
 
 
-def colours() -> charts.Palette:
-    """The colours of the theme the viewer sees, as .streamlit/config.toml defines them (the
-    charts and the KPI tiles take theirs from it)."""
-    kind = theme_kind()
+def colours(kind: str | None = None) -> charts.Palette:
+    """The colours of the theme the viewer sees (or of the `kind` given), as
+    .streamlit/config.toml defines them: the charts and the KPI tiles take theirs from it."""
+    kind = kind or theme_kind()
 
     def option(name: str) -> str | None:
         try:

@@ -440,7 +440,7 @@ def render() -> None:
         return
 
     kpis = {"comparison": comparison, "weekly": weekly}
-    st.html(tiles.CSS + tiles.theme_css(colours()))
+    st.html(tiles.CSS + tiles.theme_css(colours("light"), colours("dark")))
     commitment_col, activity_col = st.columns([7, 5])
     with commitment_col:
         show_group(

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
-from kpi.charts import LIGHT, Palette, mix
+from kpi.charts import DARK, LIGHT, Palette, mix
 
 # Colours of Streamlit's metric deltas in its light and dark theme. The tiles draw them through
 # CSS variables (theme_css), so a tile's HTML is the same in either theme.
@@ -34,29 +34,38 @@ TONES: dict[str, dict[str, tuple[str, str, str]]] = {
 }
 
 
-def theme_css(colours: Palette) -> str:
-    """The colours of the tiles in the viewer's theme (kpi.charts.Palette: the theme's text,
-    background and primary colour), as CSS variables for CSS below."""
-    tones = TONES.get(colours.kind, TONES["light"])
-    variables = {
-        "text": colours.text,
-        "label": mix(colours.text, colours.background, 0.85),
-        "help": mix(colours.text, colours.background, 0.6),
-        "tip": colours.text,
-        "tip-text": colours.background,
-        "plain": colours.primary,
-    }
-    for tone, (text, background, line) in tones.items():
-        variables |= {tone: text, f"{tone}-bg": background, f"{tone}-line": line}
-    body = " ".join(f"--cb-{name}: {value};" for name, value in variables.items())
+def theme_css(light: Palette, dark: Palette) -> str:
+    """The colours of the tiles in the light and the dark theme (kpi.charts.Palette: the theme's
+    text, background and primary colour), as CSS variables for CSS below. Each is CSS's
+    light-dark() of the two, so the tiles follow the colour scheme Streamlit gives the page, at
+    once when the viewer switches theme (the page learns of a switch only at its next run)."""
+    light_tones, dark_tones = TONES["light"], TONES["dark"]
+
+    def pair(palette: Palette, tones: dict[str, tuple[str, str, str]]) -> dict[str, str]:
+        values = {
+            "text": palette.text,
+            "label": mix(palette.text, palette.background, 0.85),
+            "help": mix(palette.text, palette.background, 0.6),
+            "tip": palette.text,
+            "tip-text": palette.background,
+            "plain": palette.primary,
+        }
+        for tone, (text, background, line) in tones.items():
+            values |= {tone: text, f"{tone}-bg": background, f"{tone}-line": line}
+        return values
+
+    on_light, on_dark = pair(light, light_tones), pair(dark, dark_tones)
+    body = " ".join(
+        f"--cb-{name}: light-dark({value}, {on_dark[name]});" for name, value in on_light.items()
+    )
     return f"<style>.cb-row {{ {body} }}</style>"
 
 
-# Once per page (st.html with only a <style> adds no element to the layout), the light theme's
-# colours first; the page adds theme_css() for the viewer's theme. The help text is a tooltip of
-# CSS alone, so it shows on hover, on keyboard focus and on a tap, like Streamlit's.
+# Once per page (st.html with only a <style> adds no element to the layout), the app's default
+# colours first; the page adds theme_css() with the themes it runs with. The help text is a
+# tooltip of CSS alone, so it shows on hover, on keyboard focus and on a tap, like Streamlit's.
 CSS = (
-    theme_css(LIGHT)
+    theme_css(LIGHT, DARK)
     + """<style>
 .cb-row { display: flex; flex-wrap: wrap; gap: 0.75rem 1rem; margin-bottom: 0.75rem; }
 .cb-tile { flex: 1 1 0; min-width: 7.5rem; container-type: inline-size; }

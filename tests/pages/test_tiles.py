@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 from tests.pages.conftest import _TileParser
 from views import tiles
 
@@ -101,15 +99,16 @@ def test_a_longer_value_gets_a_smaller_font_to_fit():
     assert 'style="--fit: 16.7cqi">10.000.000</div>' in html
 
 
-@pytest.mark.parametrize("kind", ["light", "dark"])
-def test_the_tiles_take_their_colours_from_the_theme(kind):
+def test_the_tiles_take_their_colours_from_both_themes():
+    """Each colour is CSS's light-dark() of the light and the dark theme's: the page's colour
+    scheme (set by Streamlit's theme) picks one."""
     from kpi import charts
 
-    css = tiles.theme_css(charts.PALETTES[kind])
-    palette = charts.PALETTES[kind]
-    assert f"--cb-text: {palette.text};" in css
-    assert f"--cb-plain: {palette.primary};" in css
-    good_text, good_background, good_line = tiles.TONES[kind]["good"]
-    assert f"--cb-good: {good_text};" in css and f"--cb-good-line: {good_line};" in css
-    # The page's stylesheet starts in the light theme; the viewer's theme comes after it.
-    assert tiles.CSS.startswith(tiles.theme_css(charts.LIGHT))
+    light, dark = charts.LIGHT, charts.DARK
+    css = tiles.theme_css(light, dark)
+    assert f"--cb-text: light-dark({light.text}, {dark.text});" in css
+    assert f"--cb-plain: light-dark({light.primary}, {dark.primary});" in css
+    good = tiles.TONES["light"]["good"][0], tiles.TONES["dark"]["good"][0]
+    assert f"--cb-good: light-dark({good[0]}, {good[1]});" in css
+    # The page's stylesheet starts with the app's own themes; the running ones come after it.
+    assert tiles.CSS.startswith(css)
