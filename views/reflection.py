@@ -8,7 +8,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from kpi import metrics, reflection
+from kpi import charts, metrics, reflection
 from kpi.i18n import field_label, iso_week_label
 from views.common import fmt_date, fmt_number, fmt_pct, lang, query, show_table, t, viewer
 
@@ -114,14 +114,10 @@ def period_section(rep: str, today: dt.date) -> None:
                 )
 
 
-def month_labels() -> str:
-    """A Vega expression naming months in the user's language (Vega itself speaks English)."""
-    # Every month abbreviation in refl_months has three letters, so month m starts at 3 * m.
-    months = "".join(t("refl_months").split())
-    return (
-        f"month(datum.value) == 0 ? '' + year(datum.value)"
-        f" : substring('{months}', 3 * month(datum.value), 3 * month(datum.value) + 3)"
-    )
+# Months named by Vega in the chart's locale (kpi.charts.locale), a January by its year.
+MONTH_LABELS = (
+    "month(datum.value) == 0 ? timeFormat(datum.value, '%Y') : timeFormat(datum.value, '%b')"
+)
 
 
 def trend_section(rep: str, today: dt.date) -> None:
@@ -150,7 +146,7 @@ def trend_section(rep: str, today: dt.date) -> None:
                     "week_start:T",
                     title=t("refl_axis_week"),
                     axis=alt.Axis(
-                        tickCount={"interval": "month", "step": 1}, labelExpr=month_labels()
+                        tickCount={"interval": "month", "step": 1}, labelExpr=MONTH_LABELS
                     ),
                 ),
                 y=alt.Y(
@@ -165,6 +161,7 @@ def trend_section(rep: str, today: dt.date) -> None:
                 ],
             )
             .properties(height=280)
+            .configure(locale=charts.locale(lang()))
         )
         st.altair_chart(chart, width="stretch")
 

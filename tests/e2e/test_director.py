@@ -140,11 +140,24 @@ def test_every_number_follows_the_chosen_language_not_the_browser(demo_server, b
         assert any(re.fullmatch(r"€ \d{1,3}(\.\d{3})+", text) for text in per_rep)  # omzet
         assert not any(re.fullmatch(r"\d+\.\d+%|\d\.\d\d|€[\d,]+(\.\d+)?", t) for t in per_rep)
 
+        # The table's CSV in Dutch: semicolons and decimal commas, as Dutch Excel reads it.
+        with tab.expect_download() as download:
+            tab.locator(".st-key-dash_csv button").click()
+        lines = download.value.path().read_text(encoding="utf-8-sig").splitlines()
+        assert lines[0].startswith("Accountmanager;")
+        assert re.search(r";0,\d+;", lines[1]) and not re.search(r";0\.\d+;", lines[1]), lines[1]
+
         open_tab(tab, "relationships", "nl")
         months = chart_texts(tab, i18n.t("dash_chart_accounts", "nl"))
         assert "mrt 2026" in months or any(re.fullmatch(r"mrt \d{4}", m) for m in months), months
         assert not any(re.fullmatch(r"(Mar|May|Oct) \d{4}", m) for m in months)
         assert errors_shown(tab) == []
+
+        # The reflection page's trend: months named by Vega's nl locale too.
+        open_page(tab, demo_server, "reflection", "nl")
+        wait_for_charts(tab, 1)
+        trend = chart_texts(tab, i18n.t("refl_axis_week", "nl"))
+        assert {"mrt", "okt"} & set(trend) and not {"Mar", "Oct"} & set(trend), trend
     finally:
         context.close()
 
