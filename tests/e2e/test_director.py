@@ -205,6 +205,7 @@ def test_no_table_shows_none_nan_or_null(demo_server, browser):
         tab.locator(".st-key-imp_result").wait_for()
         seen["import"] = table_texts(tab)
 
+        open_page(tab, demo_server, "", "nl")
         act_as(tab, i18n.t("role_admin", "nl"))
         navigate(tab, i18n.t("page_roster", "nl"))
         seen["roster"] = table_texts(tab)
