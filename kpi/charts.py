@@ -260,6 +260,9 @@ def _share_axis(title: str, **kwargs: object) -> alt.Axis:
     return alt.Axis(title=title, format=".0%", **kwargs)
 
 
+Period = tuple[dt.date | None, dt.date | None, dt.date]  # first day, last day, today
+
+
 def week_days(
     week_start: dt.date, first: dt.date | None, last: dt.date | None, today: dt.date
 ) -> int:
@@ -270,11 +273,7 @@ def week_days(
     return max((end - start).days + 1, 0)
 
 
-def _week_labels(
-    frame: pd.DataFrame,
-    lang: str,
-    period: tuple[dt.date | None, dt.date | None, dt.date] | None = None,
-) -> pd.DataFrame:
+def _week_labels(frame: pd.DataFrame, lang: str, period: Period | None = None) -> pd.DataFrame:
     """The frame ordered by week, with an ISO week label as Dutch teams count weeks. With a
     `period` (first day, last day, today) a week with fewer than seven days in it is marked
     (label ending in *, `days` below 7): its low bar is a short week, not a dip."""
@@ -545,9 +544,6 @@ def rep_quadrant(frame: pd.DataFrame, lang: str, colours: Palette = LIGHT) -> al
         layers = [shade, vertical, horizontal, *layers, ticking, building]
     chart = alt.layer(*layers)
     return _themed(chart, _text("dash_chart_quadrant", lang), QUADRANT_HEIGHT, lang, colours)
-
-
-Period = tuple[dt.date | None, dt.date | None, dt.date]  # first day, last day, today
 
 
 def _weekly_bars_and_share(
