@@ -6,17 +6,26 @@ import altair as alt
 import pandas as pd
 
 from kpi import i18n
-from kpi.charts import PRIMARY, TEXT, WARNING, _count_axis, _formatted, _share_axis, _themed
+from kpi.charts import LIGHT, Palette, _count_axis, _formatted, _share_axis, _themed
 
-GROUP_COLOURS = {"quick": WARNING, "considered": PRIMARY}
-EVENT_COLOURS = {"advance": PRIMARY, "quick_quote": WARNING}
+GROUPS = ("quick", "considered")
+EVENTS = ("advance", "quick_quote")
 
 
-def win_rates(frame: pd.DataFrame, lang: str) -> alt.LayerChart:
+def _group_colours(colours: Palette) -> dict[str, str]:
+    return {"quick": colours.warning, "considered": colours.primary}
+
+
+def _event_colours(colours: Palette) -> dict[str, str]:
+    return {"advance": colours.primary, "quick_quote": colours.warning}
+
+
+def win_rates(frame: pd.DataFrame, lang: str, colours: Palette = LIGHT) -> alt.LayerChart:
     """Per group with enough decided quotes: its win rate (a dot) inside its 95% Wilson interval
     (a bar). `frame` is evidence.win_rate_frame()."""
     data = frame[frame["enough"]].copy()
-    labels = {g: i18n.t(f"ev_{g}", lang) for g in GROUP_COLOURS}
+    group_colours = _group_colours(colours)
+    labels = {g: i18n.t(f"ev_{g}", lang) for g in GROUPS}
     data["label"] = data["group"].map(labels)
     data["rate_text"] = _formatted(data["win_rate"], lambda v: i18n.fmt_pct(v, lang, 1))
     data["interval_text"] = [
@@ -26,11 +35,11 @@ def win_rates(frame: pd.DataFrame, lang: str) -> alt.LayerChart:
     colour = alt.Color(
         "label:N",
         scale=alt.Scale(
-            domain=[labels[g] for g in GROUP_COLOURS], range=list(GROUP_COLOURS.values())
+            domain=[labels[g] for g in GROUPS], range=[group_colours[g] for g in GROUPS]
         ),
         legend=None,
     )
-    y = alt.Y("label:N", sort=[labels[g] for g in GROUP_COLOURS], axis=alt.Axis(title=None))
+    y = alt.Y("label:N", sort=[labels[g] for g in GROUPS], axis=alt.Axis(title=None))
     tooltip = [
         alt.Tooltip("label:N", title=""),
         alt.Tooltip("rate_text:N", title=i18n.t("ev_win_rate", lang)),
@@ -59,20 +68,23 @@ def win_rates(frame: pd.DataFrame, lang: str) -> alt.LayerChart:
     )
     text = (
         alt.Chart(data)
-        .mark_text(dy=-14, color=TEXT, fontSize=12)
+        .mark_text(dy=-14, color=colours.text, fontSize=12)
         .encode(x=alt.X("win_rate:Q"), y=y, text=alt.Text("rate_text:N"))
     )
-    chart = _themed(alt.layer(interval, dots, text), i18n.t("ev_chart_title", lang), height=140)
+    chart = _themed(
+        alt.layer(interval, dots, text), i18n.t("ev_chart_title", lang), 140, lang, colours
+    )
     # A fixed height with a title drew both rows on top of each other in Streamlit 1.67 (the
     # plot squeezed to a few pixels); a height per row keeps them apart.
     chart.height = alt.Step(44)
     return chart
 
 
-def revenue_after(frame: pd.DataFrame, lang: str) -> alt.Chart:
+def revenue_after(frame: pd.DataFrame, lang: str, colours: Palette = LIGHT) -> alt.Chart:
     """Cumulative revenue per account over the days after its first advance, next to after its
     first quick quote. `frame` is evidence.revenue_curves()."""
-    labels = {e: i18n.t(f"ev_event_{e}", lang) for e in EVENT_COLOURS}
+    event_colours = _event_colours(colours)
+    labels = {e: i18n.t(f"ev_event_{e}", lang) for e in EVENTS}
     data = frame.assign(label=frame["event"].map(labels))
     data["revenue_text"] = _formatted(
         data["revenue_per_account"], lambda v: i18n.fmt_money(v, lang)
@@ -83,11 +95,11 @@ def revenue_after(frame: pd.DataFrame, lang: str) -> alt.Chart:
         .mark_line(interpolate="step-after", strokeWidth=2.5)
         .encode(
             x=alt.X("day_after:Q", axis=alt.Axis(title=i18n.t("ev_days_after", lang))),
-            y=alt.Y("revenue_per_account:Q", axis=_count_axis(f"{title} (€)", lang)),
+            y=alt.Y("revenue_per_account:Q", axis=_count_axis(f"{title} (€)")),
             color=alt.Color(
                 "label:N",
                 scale=alt.Scale(
-                    domain=[labels[e] for e in EVENT_COLOURS], range=list(EVENT_COLOURS.values())
+                    domain=[labels[e] for e in EVENTS], range=[event_colours[e] for e in EVENTS]
                 ),
                 legend=alt.Legend(title=None),
             ),
@@ -99,4 +111,4 @@ def revenue_after(frame: pd.DataFrame, lang: str) -> alt.Chart:
             ],
         )
     )
-    return _themed(chart, i18n.t("ev_curves_title", lang), height=300)
+    return _themed(chart, i18n.t("ev_curves_title", lang), 300, lang, colours)

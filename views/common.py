@@ -8,9 +8,10 @@ from collections.abc import Callable
 from typing import Any
 
 import duckdb
+import pandas as pd
 import streamlit as st
 
-from kpi import access, backup, db, i18n, metrics, preferences, settings
+from kpi import access, backup, charts, db, i18n, metrics, preferences, settings
 from kpi.access import PAGES_BY_ROLE, AccessDenied, Viewer
 from kpi.markdown import escape_markdown
 
@@ -269,6 +270,69 @@ def fmt_pct(value: float | None, decimals: int = 0) -> str:
 
 def fmt_date(value: dt.date | None) -> str:
     return i18n.fmt_date(value, lang())
+
+
+# What every table shows for a missing value (never None, nan, NaT or null).
+MISSING = "–"
+
+
+def table_formats(frame: pd.DataFrame) -> dict[str, Callable[[Any], str]]:
+    """How each column of numbers or dates is written in the user's language: whole numbers
+    1.234 / 1,234, other numbers with two decimals, dates 31-03-2026 / 2026-03-31."""
+    formats: dict[str, Callable[[Any], str]] = {}
+    for name, dtype in frame.dtypes.items():
+        if pd.api.types.is_bool_dtype(dtype):
+            continue
+        if pd.api.types.is_integer_dtype(dtype):
+            formats[name] = fmt_number
+        elif pd.api.types.is_float_dtype(dtype):
+            formats[name] = lambda v: fmt_number(v, 0 if float(v).is_integer() else 2)
+        elif pd.api.types.is_datetime64_any_dtype(dtype):
+            formats[name] = lambda v: fmt_date(pd.Timestamp(v).date())
+        elif pd.api.types.is_object_dtype(dtype) and any(
+            isinstance(v, dt.date) for v in frame[name].head(20)
+        ):
+            formats[name] = lambda v: fmt_date(v) if isinstance(v, dt.date) else str(v)
+    return formats
+
+
+def show_table(
+    frame: pd.DataFrame,
+    formats: dict[str, Callable[[Any], str]] | None = None,
+    **kwargs: Any,
+) -> None:
+    """st.dataframe with every number and date written the way the chosen language writes them
+    (Streamlit's own column formats follow the browser's locale, not the language picked here)
+    and a missing value as "–". The values stay numbers and dates, so the columns still sort.
+    `formats` overrides the writing of some columns (percentages, money)."""
+    written = table_formats(frame) | (formats or {})
+    shown = frame.style.format(written, na_rep=MISSING) if written else frame
+    st.dataframe(shown, placeholder=MISSING, **kwargs)
+
+
+def theme_kind() -> str:
+    """The theme the viewer's browser shows, "light" or "dark", as Streamlit reports it."""
+    kind = st.context.theme.type
+    return kind if kind in charts.PALETTES else "light"
+
+
+def colours(kind: str | None = None) -> charts.Palette:
+    """The colours of the theme the viewer sees (or of the `kind` given), as
+    .streamlit/config.toml defines them: the charts and the KPI tiles take theirs from it."""
+    kind = kind or theme_kind()
+
+    def option(name: str) -> str | None:
+        try:
+            return st.get_option(f"theme.{kind}.{name}")
+        except Exception:  # an option this Streamlit does not know: keep the app's default
+            return None
+
+    return charts.palette(
+        kind,
+        text=option("textColor"),
+        background=option("backgroundColor"),
+        primary=option("primaryColor"),
+    )
 
 
 def date_format() -> str:

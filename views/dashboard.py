@@ -13,6 +13,7 @@ from kpi import charts, exports, goals, i18n, metrics
 from kpi.metrics import Comparison, DashboardKpis, Filters, Window
 from views import goal_texts, tiles
 from views.common import (
+    colours,
     date_format,
     fmt_date,
     fmt_money,
@@ -21,6 +22,7 @@ from views.common import (
     lang,
     pages_for,
     query,
+    show_table,
     t,
     viewer,
 )
@@ -216,18 +218,26 @@ def show_group(title: str, icon: str, keys: tuple[str, ...], rows: tuple[int, ..
 # -- charts and tables ------------------------------------------------------------------------
 
 
-Build = Callable[[pd.DataFrame, str], object]  # a chart function of kpi.charts
+Build = Callable[..., object]  # a chart function of kpi.charts: (frame, lang, colours, ...)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _chart(_build: Build, name: str, frame: pd.DataFrame, language: str) -> object:
-    return _build(frame, language)
+def _chart(
+    _build: Build,
+    name: str,
+    frame: pd.DataFrame,
+    language: str,
+    palette: charts.Palette,
+    extra: tuple[tuple[str, object], ...],
+) -> object:
+    return _build(frame, language, palette, **dict(extra))
 
 
-def draw(build: Build, frame: pd.DataFrame) -> None:
-    """A chart of kpi.charts, built once per frame and language: Altair takes its time, and the
-    frames come from the query cache, so another visit or rerun draws the same charts."""
-    st.altair_chart(_chart(build, build.__name__, frame, lang()), width="stretch")
+def draw(build: Build, frame: pd.DataFrame, **extra: object) -> None:
+    """A chart of kpi.charts, built once per frame, language and theme: Altair takes its time,
+    and the frames come from the query cache, so another visit or rerun draws the same charts."""
+    chart = _chart(build, build.__name__, frame, lang(), colours(), tuple(sorted(extra.items())))
+    st.altair_chart(chart, width="stretch")
 
 
 def team_tab(per_rep: pd.DataFrame, ladder: pd.DataFrame) -> None:
@@ -243,13 +253,15 @@ def team_tab(per_rep: pd.DataFrame, ladder: pd.DataFrame) -> None:
             st.info(t("dash_no_follow"), icon=":material/task_alt:")
 
 
-def trends_tab(weekly: pd.DataFrame) -> None:
+def trends_tab(weekly: pd.DataFrame, window: Window, today: dt.date) -> None:
+    # Weeks the window or today cuts short are marked in the charts (fewer days, not a dip).
+    period = (window.start, window.end, today)
     left, right = st.columns(2)
     with left:
-        draw(charts.weekly_advance_calls, weekly)
+        draw(charts.weekly_advance_calls, weekly, period=period)
     with right:
         if weekly["quotes"].sum() > 0:
-            draw(charts.quick_quotes_trend, weekly)
+            draw(charts.quick_quotes_trend, weekly, period=period)
         else:
             st.info(t("dash_no_quotes"), icon=":material/request_quote:")
 
@@ -259,28 +271,32 @@ def kpi_column_config() -> dict:
         "rep_name": st.column_config.TextColumn(t("dash_col_rep"), pinned=True),
         "team": st.column_config.TextColumn(t("dash_col_team")),
     }
-    # Streamlit formats these in the browser's own locale (the viewer's language settings):
-    # "45,3%" and "1.234" in a Dutch browser. The values stay numbers, so the columns sort.
     for key in TABLE_KEYS:
         label, help_text = t(f"kpi_{key}"), t(f"kpi_{key}_help")
-        if key in metrics.RATIO_KEYS:
-            fmt, step = "percent", 0.001  # a share of 0..1 shown with one decimal: 45.3%
-        elif key == "revenue":
-            fmt, step = "euro", None
-        elif key == "avg_commitment":
-            fmt, step = "localized", 0.01
-        else:
-            fmt, step = "localized", 1
-        config[key] = st.column_config.NumberColumn(label, help=help_text, format=fmt, step=step)
+        config[key] = st.column_config.NumberColumn(label, help=help_text)
     return config
+
+
+def kpi_formats() -> dict[str, Callable[[object], str]]:
+    """The per-rep table's numbers as the tiles write them, in the chosen language (Streamlit's
+    own number formats would follow the browser's locale: 88.8% next to a tile's 51%). Shares
+    keep one decimal, so reps close together still differ."""
+    return {key: fmt_kpi_cell(key) for key in TABLE_KEYS}
+
+
+def fmt_kpi_cell(key: str) -> Callable[[object], str]:
+    if key in metrics.RATIO_KEYS:
+        return lambda v: fmt_pct(v, 1)
+    return lambda v: fmt_kpi(key, v)
 
 
 def reps_tab(per_rep: pd.DataFrame) -> None:
     st.subheader(t("dash_table_title"))
     st.caption(t("dash_table_caption"))
     table = per_rep.loc[:, ["rep_name", "team", *TABLE_KEYS]]
-    st.dataframe(
+    show_table(
         table,
+        kpi_formats(),
         hide_index=True,
         column_config=kpi_column_config(),
         key="dash_table",
@@ -318,7 +334,7 @@ def reps_tab(per_rep: pd.DataFrame) -> None:
 
 
 def level_names(levels: pd.Series) -> pd.Series:
-    names = {level: charts.level_name(level, lang()) for level in range(len(charts.LEVEL_COLOURS))}
+    names = {level: charts.level_name(level, lang()) for level in range(charts.LEVEL_COUNT)}
     return levels.astype(int).map(names)
 
 
@@ -334,7 +350,7 @@ def relationship_list(
         if frame.empty:
             st.info(t(f"dash_{name}_empty"), icon=empty_icon)
             return
-        st.dataframe(
+        show_table(
             frame.drop(columns=["total_count"]),
             hide_index=True,
             column_config=column_config,
@@ -364,8 +380,8 @@ def relationships_tab(momentum: pd.DataFrame, overdue: pd.DataFrame, levels: pd.
                 "account": field("account"),
                 "level_before": t("dash_col_level_before"),
                 "level_in_window": t("dash_col_level_now"),
-                "contacts_count": st.column_config.NumberColumn(t("kpi_contacts"), format="%d"),
-                "last_contact": day(t("dash_col_last_contact"), format=date_format()),
+                "contacts_count": t("kpi_contacts"),
+                "last_contact": day(t("dash_col_last_contact")),
             },
         )
     with right:
@@ -380,13 +396,11 @@ def relationships_tab(momentum: pd.DataFrame, overdue: pd.DataFrame, levels: pd.
                 "rep_name": t("dash_col_rep"),
                 "account": field("account"),
                 "contact_person": field("contact_person"),
-                "contact_date": day(field("contact_date"), format=date_format()),
+                "contact_date": day(field("contact_date")),
                 "commitment_level": field("commitment_level"),
                 "commitment": field("commitment"),
-                "commitment_due": day(field("commitment_due"), format=date_format()),
-                "days_overdue": st.column_config.NumberColumn(
-                    t("dash_col_days_overdue"), format="%d"
-                ),
+                "commitment_due": day(field("commitment_due")),
+                "days_overdue": t("dash_col_days_overdue"),
             },
         )
     if not levels.empty:
@@ -436,7 +450,7 @@ def render() -> None:
 
     goals_now = query(goals.for_filters, filters, today)
     kpis = {"comparison": comparison, "weekly": weekly, "goals_now": goals_now}
-    st.html(tiles.CSS)
+    st.html(tiles.CSS + tiles.theme_css(colours("light"), colours("dark")))
     commitment_col, activity_col = st.columns([7, 5])
     with commitment_col:
         show_group(
@@ -471,7 +485,7 @@ def render() -> None:
             team_tab(per_rep, query(metrics.ladder, window, filters))
     if trends.open:
         with trends:
-            trends_tab(weekly)
+            trends_tab(weekly, window, today)
     if per_rep_tab.open:
         with per_rep_tab:
             reps_tab(per_rep)

@@ -12,10 +12,15 @@ from kpi import evidence, evidence_charts, exports, metrics
 from kpi.evidence import EvidenceTables
 from kpi.metrics import Filters, Window
 from views.common import (
+    colours,
     date_format,
     fmt_date,
+    fmt_money,
+    fmt_number,
+    fmt_pct,
     lang,
     query,
+    show_table,
     t,
 )
 from views.evidence_view import headline
@@ -79,29 +84,39 @@ def table_headers(first: dict[str, str]) -> dict[str, str]:
 
 
 def column_config(headers: dict[str, str]) -> dict:
+    """Labels (and the lift's help); the numbers are written by show_table in the language."""
     config: dict = {}
     for column, label in headers.items():
-        if column.endswith(("win_rate", "win_rate_low", "win_rate_high")):
-            config[column] = st.column_config.NumberColumn(label, format="percent")
-        elif column.endswith("revenue_per_quote"):
-            config[column] = st.column_config.NumberColumn(label, format="euro")
-        elif column == "lift":
-            config[column] = st.column_config.NumberColumn(
-                label, format="%.2f×", help=t("ev_lift_help")
-            )
-        elif column in ("rep_name", "team"):
-            config[column] = st.column_config.TextColumn(label, pinned=column == "rep_name")
+        if column == "lift":
+            config[column] = st.column_config.Column(label, help=t("ev_lift_help"))
         else:
-            config[column] = st.column_config.NumberColumn(label, format="localized", step=1)
+            config[column] = st.column_config.Column(label, pinned=column == "rep_name")
     return config
+
+
+def column_formats(headers: dict[str, str]) -> dict:
+    """How a person reads each number, as the cards above write it: shares, euros, the lift."""
+    formats: dict = {}
+    for column in headers:
+        if column.endswith(("win_rate", "win_rate_low", "win_rate_high")):
+            formats[column] = lambda v: fmt_pct(v, 1)
+        elif column.endswith("revenue_per_quote"):
+            formats[column] = fmt_money
+        elif column == "lift":
+            formats[column] = lambda v: f"{fmt_number(v, 2)}×"
+    return formats
 
 
 def evidence_table(name: str, frame: pd.DataFrame, first: dict[str, str]) -> None:
     """A table per rep or per team, with its CSV and Excel download."""
     headers = table_headers(first)
     table = evidence.masked(frame).loc[:, list(headers)]
-    st.dataframe(
-        table, hide_index=True, column_config=column_config(headers), key=f"ev_table_{name}"
+    show_table(
+        table,
+        column_formats(headers),
+        hide_index=True,
+        column_config=column_config(headers),
+        key=f"ev_table_{name}",
     )
     export = table.rename(columns=headers)
     stem = f"{t('ev_file_stem')}-{t(f'ev_tab_{name}').lower().replace(' ', '-')}"
@@ -150,7 +165,9 @@ def curves(window: Window, filters: Filters, horizon: int, today: dt.date) -> No
             st.subheader(t("ev_curves_title"))
             st.info(t("ev_curves_empty"), icon=":material/hourglass_empty:")
         else:
-            st.altair_chart(evidence_charts.revenue_after(frame, lang()), width="stretch")
+            st.altair_chart(
+                evidence_charts.revenue_after(frame, lang(), colours()), width="stretch"
+            )
         st.caption(t("ev_curves_caption"))
 
 

@@ -7,7 +7,7 @@ import streamlit as st
 
 from kpi import evidence, evidence_charts
 from kpi.evidence import Evidence
-from views.common import fmt_money, fmt_number, fmt_pct, lang, t
+from views.common import colours, fmt_money, fmt_number, fmt_pct, lang, t
 
 
 def interval_text(values: dict) -> str:
@@ -82,4 +82,4 @@ def headline(ev: Evidence) -> None:
     frame = evidence.win_rate_frame(ev)
     if frame["enough"].any():
         with chart_col:
-            st.altair_chart(evidence_charts.win_rates(frame, lang()), width="stretch")
+            st.altair_chart(evidence_charts.win_rates(frame, lang(), colours()), width="stretch")

@@ -9,7 +9,7 @@ import streamlit as st
 
 from kpi import goals, metrics
 from kpi.goals import GoalError
-from views.common import call, data_changed, fmt_date, query, t
+from views.common import call, data_changed, fmt_date, query, show_table, t
 from views.goal_texts import fmt_value, met_text, target_text
 
 FLASH = "_goals_flash"
@@ -167,13 +167,13 @@ def change_log() -> None:
     log = log.assign(action=log["action"].map(lambda action: t(f"goals_action_{action}")))
     with st.expander(f"{t('goals_log')} ({len(log)})", icon=":material/history:"):
         st.caption(t("goals_log_caption"))
-        st.dataframe(
+        show_table(
             log,
+            # The roster's log writes its moments the same way.
+            {"changed_at": lambda v: f"{fmt_date(v.date())} {v:%H:%M}"},
             hide_index=True,
             column_config={
-                "changed_at": st.column_config.DatetimeColumn(
-                    t("goals_col_when"), format="YYYY-MM-DD HH:mm"
-                ),
+                "changed_at": st.column_config.DatetimeColumn(t("goals_col_when")),
                 "changed_by": t("goals_col_who"),
                 "action": t("goals_col_action"),
                 "kpi": t("goals_col_kpi"),

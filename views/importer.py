@@ -17,6 +17,7 @@ from views.common import (
     fmt_number,
     lang,
     query,
+    show_table,
     t,
 )
 
@@ -44,7 +45,7 @@ def _upload(uploaded: UploadedFile) -> None:
         st.subheader(t("imp_preview"))
         shown = escape_markdown(uploaded.name, inline=True)
         st.caption(t("imp_preview_caption", rows=len(head), name=shown))
-        st.dataframe(head, hide_index=True, key="imp_preview")
+        show_table(head, hide_index=True, key="imp_preview")
         try:
             columns = preview.check_columns(head.attrs["headers"])
         except ingest.FileUnreadable as exc:
@@ -131,12 +132,13 @@ def _rejects(result: ingest.FileResult) -> None:
     st.markdown(f"**{t('imp_rejects_title')}**")
     st.caption(t("imp_rejects_caption"))
     rows = query(preview.rejected_rows, result.file_id, lang())
-    st.dataframe(
+    show_table(
         rows,
+        {"line": str},  # a line number, not an amount: no thousands separator
         hide_index=True,
         key="imp_rejects",
         column_config={
-            "line": st.column_config.NumberColumn(t("imp_col_line"), format="%d"),
+            "line": st.column_config.NumberColumn(t("imp_col_line")),
             "reasons": st.column_config.TextColumn(t("imp_col_reasons"), width="large"),
             "raw": st.column_config.TextColumn(t("imp_col_raw"), width="large"),
         },
@@ -194,7 +196,7 @@ st.title(t("page_import"))
 st.caption(t("imp_caption"))
 with st.expander(t("imp_format"), icon=":material/table_view:"):
     st.caption(t("imp_format_caption"))
-    st.dataframe(preview.format_table(lang()), hide_index=True, key="imp_format_table")
+    show_table(preview.format_table(lang()), hide_index=True, key="imp_format_table")
 
 uploaded = st.file_uploader(
     t("imp_upload"),

@@ -20,6 +20,7 @@ from views.common import (
     fmt_date,
     lang,
     query,
+    show_table,
     t,
     viewer,
 )
@@ -478,7 +479,7 @@ def recent(rep: str, account_options: list[str]) -> None:
             ],
         }
     )
-    st.dataframe(table, hide_index=True, width="stretch")
+    show_table(table, hide_index=True, width="stretch")
 
     rows = {int(r["id"]): {k: plain(v) for k, v in r.items()} for r in frame.to_dict("records")}
     pick = st.selectbox(

@@ -8,9 +8,9 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from kpi import goals, metrics, reflection
+from kpi import charts, goals, metrics, reflection
 from kpi.i18n import field_label, iso_week_label
-from views.common import fmt_date, fmt_number, fmt_pct, lang, query, t, viewer
+from views.common import fmt_date, fmt_number, fmt_pct, lang, query, show_table, t, viewer
 from views.goal_texts import fmt_value, met_text, target_text
 
 PERIODS: tuple[str, ...] = ("week", "month", "quarter", "year")
@@ -158,14 +158,10 @@ def goals_section(rep: str, today: dt.date) -> None:
                     st.progress(min(float(goal["value"]) / goal["target"], 1.0))
 
 
-def month_labels() -> str:
-    """A Vega expression naming months in the user's language (Vega itself speaks English)."""
-    # Every month abbreviation in refl_months has three letters, so month m starts at 3 * m.
-    months = "".join(t("refl_months").split())
-    return (
-        f"month(datum.value) == 0 ? '' + year(datum.value)"
-        f" : substring('{months}', 3 * month(datum.value), 3 * month(datum.value) + 3)"
-    )
+# Months named by Vega in the chart's locale (kpi.charts.locale), a January by its year.
+MONTH_LABELS = (
+    "month(datum.value) == 0 ? timeFormat(datum.value, '%Y') : timeFormat(datum.value, '%b')"
+)
 
 
 def trend_section(rep: str, today: dt.date) -> None:
@@ -194,7 +190,7 @@ def trend_section(rep: str, today: dt.date) -> None:
                     "week_start:T",
                     title=t("refl_axis_week"),
                     axis=alt.Axis(
-                        tickCount={"interval": "month", "step": 1}, labelExpr=month_labels()
+                        tickCount={"interval": "month", "step": 1}, labelExpr=MONTH_LABELS
                     ),
                 ),
                 y=alt.Y(
@@ -209,6 +205,7 @@ def trend_section(rep: str, today: dt.date) -> None:
                 ],
             )
             .properties(height=280)
+            .configure(locale=charts.locale(lang()))
         )
         st.altair_chart(chart, width="stretch")
 
@@ -228,7 +225,7 @@ def trend_section(rep: str, today: dt.date) -> None:
             },
         }
     ).iloc[::-1]
-    st.dataframe(table, hide_index=True, width="stretch")
+    show_table(table, hide_index=True, width="stretch")
 
 
 def answers_section(rep: str, window: metrics.Window) -> None:
@@ -257,7 +254,7 @@ def answers_section(rep: str, window: metrics.Window) -> None:
     if changes.empty:
         st.info(t("refl_changes_empty"), icon=":material/thumb_up:")
     else:
-        st.dataframe(
+        show_table(
             pd.DataFrame(
                 {
                     field_label("contact_date", lang()): dates(changes["contact_date"]),
@@ -285,7 +282,7 @@ def lessons_section(rep: str, window: metrics.Window) -> None:
         st.info(t("refl_lessons_empty"), icon=":material/lightbulb:")
         return
     st.caption(t("refl_lessons_caption", count=fmt_number(len(frame))))
-    st.dataframe(
+    show_table(
         pd.DataFrame(
             {
                 field_label("contact_date", lang()): dates(frame["contact_date"]),
@@ -306,7 +303,7 @@ def summary_table(frame: pd.DataFrame, columns: dict[str, object]) -> None:
     if frame.empty:
         st.caption(t("refl_sum_none"))
         return
-    st.dataframe(pd.DataFrame(columns), hide_index=True, width="stretch")
+    show_table(pd.DataFrame(columns), hide_index=True, width="stretch")
 
 
 def week_option(iso_year: int, iso_week: int) -> str:

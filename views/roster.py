@@ -9,7 +9,7 @@ from kpi import roster
 from kpi.access import ROLES
 from kpi.markdown import escape_markdown
 from kpi.roster import RosterError
-from views.common import call, data_changed, query, t
+from views.common import call, data_changed, fmt_date, query, show_table, t
 
 FLASH = "ros_flash"
 CONFIRM = "ros_confirm_remove"
@@ -84,7 +84,7 @@ def people_table(people: pd.DataFrame) -> None:
     shown = people.assign(
         role=people["role"].map(role_label), team=people["team"].fillna(t("no_value"))
     )
-    st.dataframe(
+    show_table(
         shown,
         hide_index=True,
         key="ros_table",
@@ -191,14 +191,13 @@ def change_log() -> None:
         before_value=log["before_value"].fillna(dash),
         after_value=log["after_value"].fillna(dash),
     )
-    st.dataframe(
+    show_table(
         shown,
+        {"changed_at": lambda v: f"{fmt_date(v.date())} {v:%H:%M}"},
         hide_index=True,
         key="ros_log_table",
         column_config={
-            "changed_at": st.column_config.DatetimeColumn(
-                t("ros_col_when"), format="YYYY-MM-DD HH:mm"
-            ),
+            "changed_at": st.column_config.DatetimeColumn(t("ros_col_when")),
             "changed_by": st.column_config.TextColumn(t("ros_col_by")),
             "action": st.column_config.TextColumn(t("ros_col_action")),
             "email": st.column_config.TextColumn(t("ros_col_email")),

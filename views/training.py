@@ -10,7 +10,7 @@ import streamlit as st
 from kpi import evidence, evidence_charts, metrics, training
 from kpi.fields import LEVELS
 from kpi.markdown import escape_markdown as md
-from views.common import fmt_date, lang, query, t, viewer
+from views.common import colours, fmt_date, lang, query, show_table, t, viewer
 from views.evidence_view import headline
 
 MISSING_SHOWN = 20  # characters the PDF cannot draw, named in the note above the downloads
@@ -196,7 +196,7 @@ def _lessons_tab(lessons: list[training.Lesson], total: int) -> None:
             )
             if len(group.items) > WALL_ITEMS:
                 with st.expander(t("train_lessons_all", n=len(group.items))):
-                    st.dataframe(
+                    show_table(
                         pd.DataFrame(
                             group.items, columns=[t("train_lesson_col"), t("train_times_col")]
                         ),
@@ -278,7 +278,7 @@ def _evidence_tab(today: dt.date) -> None:
     headline(found)
     curves = query(evidence.revenue_curves, as_of=today)
     if not curves.empty:
-        st.altair_chart(evidence_charts.revenue_after(curves, lang()), width="stretch")
+        st.altair_chart(evidence_charts.revenue_after(curves, lang(), colours()), width="stretch")
         st.caption(t("ev_curves_caption"))
 
 

@@ -102,6 +102,12 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "dash_week": {"en": "Week", "nl": "Week"},
     "dash_month": {"en": "Month", "nl": "Maand"},
+    "dash_week_days_title": {"en": "Days in the period", "nl": "Dagen in de periode"},
+    "dash_week_days": {"en": "{days} of 7", "nl": "{days} van 7"},
+    "dash_partial_weeks": {
+        "en": "* A week the period or today cuts short (hollow bar): fewer days, not a dip.",
+        "nl": "* Een week die de periode of vandaag inkort (open staaf): minder dagen, geen dip.",
+    },
     "dash_level": {"en": "Level", "nl": "Niveau"},
     "dash_highest_level": {"en": "Highest level", "nl": "Hoogste niveau"},
     "dash_quick_count": {"en": "Quick quotes (number)", "nl": "Snelle offertes (aantal)"},

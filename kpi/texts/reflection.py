@@ -65,10 +65,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "contactmomenten vastlegt.",
     },
     "refl_axis_week": {"en": "Week", "nl": "Week"},
-    "refl_months": {
-        "en": "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec",
-        "nl": "jan feb mrt apr mei jun jul aug sep okt nov dec",
-    },
     "refl_quarters_title": {
         "en": "This quarter against your own previous quarters",
         "nl": "Dit kwartaal tegenover je eigen vorige kwartalen",

@@ -36,7 +36,11 @@ PAGES = {
     "evidence": "page_evidence",
     "goals": "page_goals",
 }
-README_SHOT = ROOT / "docs" / "screenshot-dashboard.png"
+# The README's pictures of the dashboard, in the light and in the dark theme.
+README_SHOTS = {
+    "light": ROOT / "docs" / "screenshot-dashboard.png",
+    "dark": ROOT / "docs" / "screenshot-dashboard-dark.png",
+}
 # The picture in docs/ is tracked by git: it is only rewritten when asked for, so a test run
 # leaves the tree clean (COMMITBOARD_UPDATE_DOCS=1 .venv/bin/python -m pytest tests/e2e -k readme).
 UPDATE_DOCS = os.environ.get("COMMITBOARD_UPDATE_DOCS") == "1"
@@ -70,12 +74,17 @@ def test_page_renders_without_error(demo_server, page, path, lang):
         screenshot(page, f"page-training-presenter-{lang}")
 
 
-def test_readme_screenshot(demo_server, browser):
-    """The README's picture: the dashboard in English, both KPI groups and the team charts below
-    them (a window 1,400 wide; tall enough for the charts, the empty top cut off). Written to
-    tests/screenshots/readme-dashboard.png, and to docs/ with COMMITBOARD_UPDATE_DOCS=1."""
-    target = README_SHOT if UPDATE_DOCS else SCREENSHOTS / "readme-dashboard.png"
-    context = browser.new_context(viewport={"width": 1400, "height": 1520}, locale="en-GB")
+@pytest.mark.parametrize("scheme", list(README_SHOTS))
+def test_readme_screenshot(demo_server, browser, scheme):
+    """The README's pictures: the dashboard in English, both KPI groups and the team charts below
+    them (a window 1,400 wide; tall enough for the charts, the empty top cut off), in a browser
+    set to a light and to a dark colour scheme. Written to tests/screenshots/, and to docs/
+    with COMMITBOARD_UPDATE_DOCS=1."""
+    shot = README_SHOTS[scheme]
+    target = shot if UPDATE_DOCS else SCREENSHOTS / f"readme-{shot.name}"
+    context = browser.new_context(
+        viewport={"width": 1400, "height": 1520}, locale="en-GB", color_scheme=scheme
+    )
     try:
         tab = context.new_page()
         tab.set_default_timeout(30_000)

@@ -50,3 +50,11 @@ def test_every_chart_is_a_valid_spec(frames, build, frame, window, lang):
     chart = build(frames[window][frame], lang)
     checked = chart.to_dict(validate=True)  # raises on a spec Vega-Lite would not accept
     assert chart.to_dict() == checked  # what a page gets: the same spec, unvalidated
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+@pytest.mark.parametrize(("build", "frame"), BUILDERS, ids=[b.__name__ for b, _ in BUILDERS])
+def test_every_chart_is_a_valid_spec_in_the_dark_theme_with_its_period(frames, build, frame, lang):
+    extra = {"period": (QUARTER.start, QUARTER.end, TODAY)} if frame == "weekly" else {}
+    chart = build(frames["quarter"][frame], lang, charts.DARK, **extra)
+    assert chart.to_dict() == chart.to_dict(validate=True)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -170,3 +171,12 @@ def kpi_tiles(at: AppTest) -> dict[str, TileShown]:
         if 'data-testid="cbKpi"' in block.value:
             parser.feed(block.value)
     return {tile.label: tile for tile in parser.tiles}
+
+
+def display_values(element) -> pd.DataFrame:
+    """The text a table shows in each cell (views.common.show_table writes it), not its values."""
+    from streamlit import dataframe_util
+
+    return dataframe_util.convert_arrow_bytes_to_pandas_df(
+        element.proto.arrow_data.styler.display_values
+    )

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from tests.pages.conftest import kpi_tiles, open_page, open_tab
+from tests.pages.conftest import display_values, kpi_tiles, open_page, open_tab
 
 D = dt.date
 # The whole of tests/data/kpi_small.csv (contacts from 2026-01-05 to 2026-05-02).
@@ -158,15 +158,12 @@ def test_per_rep_table_has_a_row_per_rep_with_all_kpis(small_db):
     assert list(table["rep_name"])[:2] == ["Anna de Vries", "Bram Jansen"]
     assert list(table["contacts"]) == [4, 2, 2]
     assert list(table["advance_rate"]) == [0.25, 0.5, 0.5]
-    # Shown as 25.0% (25,0% in a Dutch browser): Streamlit formats in the browser's locale.
+    # Written by the app in the chosen language, not by Streamlit in the browser's locale.
     config = json.loads(at.dataframe[0].proto.columns)
-    assert config["advance_rate"]["type_config"] == {
-        "type": "number",
-        "format": "percent",
-        "step": 0.001,
-    }
-    assert config["contacts"]["type_config"]["format"] == "localized"
-    assert config["revenue"]["type_config"]["format"] == "euro"
+    assert config["advance_rate"]["type_config"] == {"type": "number"}
+    shown = display_values(at.dataframe[0])
+    assert list(shown["advance_rate"]) == ["25.0%", "50.0%", "50.0%"]
+    assert at.dataframe[0].proto.placeholder == "–"
     assert {
         "commitment_rate",
         "advance_rate",
@@ -256,3 +253,11 @@ def test_a_memory_limit_duckdb_does_not_understand_is_one_clear_error(small_db, 
     assert not at.exception
     assert "memory limit 'plenty'" in at.error[0].value
     assert not kpi_tiles(at)
+
+
+def test_per_rep_table_in_dutch_writes_numbers_the_dutch_way(small_db):
+    at = open_tab(open_page("dashboard", lang="nl"), "reps")
+    shown = display_values(at.dataframe[0])
+    assert list(shown["advance_rate"]) == ["25,0%", "50,0%", "50,0%"]
+    assert list(shown["avg_commitment"])[0].count(",") == 1
+    assert all(v.startswith("€ ") for v in shown["revenue"])

@@ -32,9 +32,8 @@ def test_a_tile_shows_name_value_help_change_and_trend():
     assert (seen.delta, seen.tone, seen.trend_points) == ("+50.0 pts", "bad", 3)
     # The arrow is drawn but not read out; the pill and the line take the tone's colours.
     assert '<span aria-hidden="true">↑ </span>' in html
-    text, background, line = tiles.TONES["bad"]
-    assert f"color: {text}; background: {background}" in html
-    assert f'stroke="{line}"' in html
+    assert "color: var(--cb-bad); background: var(--cb-bad-bg)" in html
+    assert 'style="stroke: var(--cb-bad-line)"' in html
 
 
 def test_without_a_window_before_there_is_no_pill_and_the_line_is_the_apps_colour():
@@ -43,7 +42,7 @@ def test_without_a_window_before_there_is_no_pill_and_the_line_is_the_apps_colou
     [seen] = shown(html)
     assert (seen.delta, seen.tone) == ("", "")
     assert "cb-delta" not in html
-    assert f'stroke="{tiles.PLAIN_TREND}"' in html
+    assert 'style="stroke: var(--cb-plain)"' in html
 
 
 def test_unchanged_has_no_arrow():
@@ -98,3 +97,18 @@ def test_a_longer_value_gets_a_smaller_font_to_fit():
     assert tiles.value_fit("€ 5.186.700.480") == "11.1cqi"
     html = tiles.tile_html(tiles.Tile(key="contacts", label="C", value="10.000.000", help="h"))
     assert 'style="--fit: 16.7cqi">10.000.000</div>' in html
+
+
+def test_the_tiles_take_their_colours_from_both_themes():
+    """Each colour is CSS's light-dark() of the light and the dark theme's: the page's colour
+    scheme (set by Streamlit's theme) picks one."""
+    from kpi import charts
+
+    light, dark = charts.LIGHT, charts.DARK
+    css = tiles.theme_css(light, dark)
+    assert f"--cb-text: light-dark({light.text}, {dark.text});" in css
+    assert f"--cb-plain: light-dark({light.primary}, {dark.primary});" in css
+    good = tiles.TONES["light"]["good"][0], tiles.TONES["dark"]["good"][0]
+    assert f"--cb-good: light-dark({good[0]}, {good[1]});" in css
+    # The page's stylesheet starts with the app's own themes; the running ones come after it.
+    assert tiles.CSS.startswith(css)
