@@ -84,7 +84,9 @@ def _check(path: Path) -> tuple[int, int]:
     try:
         con = duckdb.connect(str(path), read_only=True)
     except duckdb.Error as exc:
-        raise BackupError(f"{path} is not a readable database ({_first_line(exc)})", 2) from None
+        raise BackupError(
+            f"{path} is not a readable database ({db.duckdb_reason(exc)})", 2
+        ) from None
     try:
         version = db.schema_version(con)
         if version == 0:
@@ -239,10 +241,10 @@ def backup(
     except duckdb.IOException as exc:
         holder = _holder(exc)
         if holder is None:
-            raise BackupError(f"cannot open database {database}: {_first_line(exc)}") from None
+            raise BackupError(str(db.open_error(database, exc))) from None
         return _ask_the_app(database, target, force, wait, holder)
-    except duckdb.Error as exc:
-        raise BackupError(f"cannot open database {database}: {_first_line(exc)}") from None
+    except duckdb.Error as exc:  # e.g. a log that does not replay: the message names `recover`
+        raise BackupError(str(db.open_error(database, exc))) from None
     try:
         version, contacts = copy_database(con, target, force=force)
     finally:
