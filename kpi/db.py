@@ -218,6 +218,8 @@ def connect(
         return con
     if target.exists() and target.is_dir():
         raise StoreError(f"{target} is a folder, not a database file")
+    if read_only and not target.exists():
+        raise StoreError(f"no database at {target}")
     target.parent.mkdir(parents=True, exist_ok=True)
     if not read_only and (not target.exists() or target.stat().st_size == 0):
         _build_beside(target, None)
