@@ -729,7 +729,10 @@ def trial(
 def check(path: WritePath, run: Trial, killed: bool, seconds: float) -> Outcome:
     run.existed = run.db.exists()
     if path.name.startswith("migrate_v") and run.existed:
-        raw = duckdb.connect(str(run.db), read_only=True)
+        try:  # the version the kill left, before the program opens (and upgrades) it
+            raw = duckdb.connect(str(run.db), read_only=True)
+        except duckdb.Error as exc:
+            return Outcome("unopenable", killed, seconds, str(exc).splitlines()[0])
         try:
             run.notes.append(f"version {db.schema_version(raw)}")
         finally:
