@@ -79,6 +79,15 @@ def _partial(target: Path, what: str) -> Path:
     return target.with_name(f".{target.name}.{what}-{os.getpid()}-{uuid.uuid4().hex[:8]}")
 
 
+def _remove_stale_partials(folder: Path) -> None:
+    """Scratch copies left by backups that were killed (their process is gone): never a backup
+    anyone can use, and a nightly schedule's clean-up does not match their names."""
+    for leftover in folder.glob(".*.partial-*"):
+        match = re.search(r"\.partial-(\d+)-[0-9a-f]{8}(\.wal)?$", leftover.name)
+        if match and not _alive(int(match.group(1))):
+            leftover.unlink(missing_ok=True)
+
+
 def _check(path: Path) -> tuple[int, int]:
     """(schema version, contacts) of a database file; BackupError when it is no Commitboard one."""
     try:
@@ -142,6 +151,7 @@ def copy_database(
     the caller checks it with `verify`.
     """
     _check_target(target, force)
+    _remove_stale_partials(target.parent)
     partial = _partial(target, "partial")
     wal = partial.with_name(partial.name + ".wal")
     # SQL identifiers and ATTACH paths cannot be bound: the alias is generated here (hex only),

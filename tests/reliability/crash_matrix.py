@@ -776,11 +776,18 @@ def main(argv: list[str] | None = None) -> int:
         root = Path(tmp)
         for path in chosen:
             template = prepare(path, root)
-            # A loop never ends by itself: its uninterrupted run is one of `window` seconds.
-            whole = trial(path, template, root / "run", path.window if path.loop else None)
-            if whole.failed or (not path.loop and whole.state != "in"):
-                print(f"{path.name}: an uninterrupted run gave {whole.state}: {whole.detail}")
-                return 1
+            # A loop never ends by itself: its uninterrupted run is one of `window` seconds. A
+            # one-shot is timed twice and the longer counts: on a busy machine one run can be
+            # much shorter than the next, and kills all landing before the write tell nothing.
+            runs = [
+                trial(path, template, root / "run", path.window if path.loop else None)
+                for _ in range(1 if path.loop else 2)
+            ]
+            for run in runs:
+                if run.failed or (not path.loop and run.state != "in"):
+                    print(f"{path.name}: an uninterrupted run gave {run.state}: {run.detail}")
+                    return 1
+            whole = max(runs, key=lambda run: run.seconds)
             tally = {"in": 0, "out": 0, "ended first": 0, "failed": 0}
             for n, at in enumerate(kill_moments(path, whole.seconds, args.kills, rng), 1):
                 outcome = trial(path, template, root / "run", at)
