@@ -64,16 +64,6 @@ def _ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _fsync(path: Path) -> None:
-    """Flush a file (or a folder's entries) to disk, where the platform allows it."""
-    with contextlib.suppress(OSError):
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
 def _partial(target: Path, what: str) -> Path:
     """A temp file beside target: a crash leaves it there, never half a file at target."""
     return target.with_name(f".{target.name}.{what}-{os.getpid()}-{uuid.uuid4().hex[:8]}")
@@ -84,7 +74,7 @@ def _remove_stale_partials(folder: Path) -> None:
     anyone can use, and a nightly schedule's clean-up does not match their names."""
     for leftover in folder.glob(".*.partial-*"):
         match = re.search(r"\.partial-(\d+)-[0-9a-f]{8}(\.wal)?$", leftover.name)
-        if match and not _alive(int(match.group(1))):
+        if match and not db.alive(int(match.group(1))):
             leftover.unlink(missing_ok=True)
 
 
@@ -184,13 +174,13 @@ def copy_database(
             raise BackupError(f"the copy holds {copied} contacts, the database {seen}")
         if wal.exists():
             raise BackupError("the copy could not be finished (its log is still open); try again")
-        _fsync(partial)
+        db.fsync(partial)
         if force:
             os.replace(partial, target)
         else:
             os.link(partial, target)  # fails, rather than overwrite, if target appeared meanwhile
             partial.unlink()
-        _fsync(target.parent)
+        db.fsync(target.parent)
         return int(version), int(copied)
     except FileExistsError:  # it appeared while the copy was made
         _check_target(target, force)
@@ -277,18 +267,6 @@ def _holder(exc: Exception) -> int | None:
     return int(match[1]) if match else 0
 
 
-def _alive(pid: object) -> bool:
-    if not isinstance(pid, int) or pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # someone else's process, but it is there
-    return True
-
-
 def request_path(database: Path) -> Path:
     return database.with_name(database.name + REQUEST_SUFFIX)
 
@@ -341,7 +319,7 @@ def _ask_the_app(database: Path, target: Path, force: bool, wait: float, holder:
                         f"backup request within {wait:g} s: if it is not the Commitboard app, "
                         "stop it and run the backup again"
                     )
-            elif holder and not _alive(holder) and not answer.exists():
+            elif holder and not db.alive(holder) and not answer.exists():
                 raise BackupError(f"{who} stopped during the backup; {target} was not written")
             time.sleep(0.05)
     except KeyboardInterrupt:
@@ -430,7 +408,7 @@ def serve_one(con: duckdb.DuckDBPyConnection, database: Path) -> bool:
     try:
         payload = json.loads(working.read_text(encoding="utf-8"))
         request_id = str(payload["id"])
-        if not re.fullmatch(r"[0-9a-f]{32}", request_id) or not _alive(payload.get("pid")):
+        if not re.fullmatch(r"[0-9a-f]{32}", request_id) or not db.alive(payload.get("pid")):
             return False  # no one is waiting for this one
         answer: dict[str, object] = {"id": request_id, "pid": os.getpid()}
         try:
@@ -553,7 +531,7 @@ def restore(source: str | os.PathLike[str], database: str | os.PathLike[str]) ->
                     os.replace(wal, before.with_name(before.name + ".wal"))
             # One rename: at every moment the database path holds the old or the new file.
             os.replace(partial, database)
-            _fsync(database.parent)
+            db.fsync(database.parent)
         finally:
             partial.unlink(missing_ok=True)
     return Copied(database, contacts, version)

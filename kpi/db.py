@@ -298,11 +298,14 @@ def _remove_stale_scratch(target: Path) -> None:
     pattern = "." + _SCRATCH.format(name=target.name, pid="*", tag="*")
     for leftover in target.parent.glob(pattern):
         match = re.search(r"\.building-(\d+)-", leftover.name)
-        if match and not _alive(int(match.group(1))):
+        if match and not alive(int(match.group(1))):
             leftover.unlink(missing_ok=True)
 
 
-def _alive(pid: int) -> bool:
+def alive(pid: object) -> bool:
+    """Whether a process with this id runs (someone else's counts too)."""
+    if not isinstance(pid, int) or pid <= 0:
+        return False
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
