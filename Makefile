@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 DB     ?= data/commitboard.duckdb
 PORT   ?= 8501
 
-.PHONY: run test lint format browser postgres demo bench fuzz clean
+.PHONY: run test lint format browser postgres demo bench fuzz crash clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,11 @@ bench: $(VENV)/.dev-installed browser
 ## fuzz: the long fuzz run of the importer (FUZZ_SECONDS=600, FUZZ_SEED=...); see bench/RELIABILITY.md
 fuzz: $(VENV)/.dev-installed
 	$(BIN)/python -m tests.reliability.fuzz_import --seconds $(or $(FUZZ_SECONDS),600) $(if $(FUZZ_SEED),--seed $(FUZZ_SEED))
+
+## crash: the crash matrix: every write path SIGKILLed at random moments (CRASH_KILLS=20 per
+## path, CRASH_SEED=1, CRASH_PATHS=a,b to pick some); see bench/RELIABILITY.md
+crash: $(VENV)/.dev-installed
+	$(BIN)/python -m tests.reliability.crash_matrix --kills $(or $(CRASH_KILLS),20) --seed $(or $(CRASH_SEED),1) $(if $(CRASH_PATHS),--paths $(CRASH_PATHS))
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

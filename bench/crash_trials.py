@@ -5,7 +5,9 @@
 Each trial copies a database holding tests/data/kpi_small.csv, starts `python -m kpi import` of
 a big file, kills it (SIGKILL) at a random moment within the time a whole import takes, opens
 the database again and imports the file again. It prints where each kill landed and whether
-the file was wholly in or wholly out; any other state is a failure.
+the file was wholly in or wholly out; any other state is a failure. The same kill for every
+other write path (a new database, an upgrade, the form, the roster, backup, restore):
+tests/reliability/crash_matrix.py, `make crash`.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The command line: python -m kpi import|summary|evidence|goals|rejects|roster|demo|backup|restore."""
+"""The command line: python -m kpi import|summary|evidence|goals|rejects|roster|demo|backup|restore|recover."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import duckdb
 
-from kpi import backup, db, evidence, goals, i18n, ingest, metrics, rollups, settings
+from kpi import backup, db, evidence, goals, i18n, ingest, metrics, recover, rollups, settings
 from kpi.reasons import row_reason_text
 from kpi.roster import RosterError, load_roster
 
@@ -143,6 +143,12 @@ def _parser() -> argparse.ArgumentParser:
 
     p = add("restore", "replace the database with a backup; stop the app first")
     p.add_argument("source", metavar="SRC", help="a backup made by `backup`")
+
+    add(
+        "recover",
+        "a database whose log does not replay: set that log aside (kept) and open the last "
+        "saved state; a database that opens is left as it is",
+    )
     return parser
 
 
@@ -377,8 +383,34 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_recover(args: argparse.Namespace) -> int:
+    try:
+        found = recover.recover(db.db_path(args.db))
+    except recover.RecoverError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    if found.set_aside is None:
+        print(f"database {found.path} opens fine: nothing to recover, nothing changed")
+    else:
+        print(
+            f"database {found.path}: its log did not replay and was set aside as "
+            f"{found.set_aside.name} ({found.set_aside_bytes:,} bytes, kept: it holds the "
+            "changes made after the last checkpoint, which are not in the database now)"
+        )
+    newest = found.newest_contact.isoformat() if found.newest_contact else "none"
+    last = (
+        f"{found.last_import[0]} at {found.last_import[1]:%Y-%m-%d %H:%M:%S}"
+        if found.last_import
+        else "none"
+    )
+    print(f"it holds {found.contacts:,} contacts, the newest dated {newest}; last import: {last}")
+    if found.set_aside is not None:
+        print("the app starts normally again; import again what was imported after that")
+    return EXIT_OK
+
+
 # These open the database themselves: it may be held by the app.
-FILE_COMMANDS = {"backup": cmd_backup, "restore": cmd_restore}
+FILE_COMMANDS = {"backup": cmd_backup, "restore": cmd_restore, "recover": cmd_recover}
 
 COMMANDS = {
     "import": cmd_import,

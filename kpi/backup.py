@@ -64,19 +64,18 @@ def _ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _fsync(path: Path) -> None:
-    """Flush a file (or a folder's entries) to disk, where the platform allows it."""
-    with contextlib.suppress(OSError):
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
 def _partial(target: Path, what: str) -> Path:
     """A temp file beside target: a crash leaves it there, never half a file at target."""
     return target.with_name(f".{target.name}.{what}-{os.getpid()}-{uuid.uuid4().hex[:8]}")
+
+
+def _remove_stale_partials(folder: Path) -> None:
+    """Scratch copies left by backups that were killed (their process is gone): never a backup
+    anyone can use, and a nightly schedule's clean-up does not match their names."""
+    for leftover in folder.glob(".*.partial-*"):
+        match = re.search(r"\.partial-(\d+)-[0-9a-f]{8}(\.wal)?$", leftover.name)
+        if match and not db.alive(int(match.group(1))):
+            leftover.unlink(missing_ok=True)
 
 
 def _check(path: Path) -> tuple[int, int]:
@@ -84,7 +83,9 @@ def _check(path: Path) -> tuple[int, int]:
     try:
         con = duckdb.connect(str(path), read_only=True)
     except duckdb.Error as exc:
-        raise BackupError(f"{path} is not a readable database ({_first_line(exc)})", 2) from None
+        raise BackupError(
+            f"{path} is not a readable database ({db.duckdb_reason(exc)})", 2
+        ) from None
     try:
         version = db.schema_version(con)
         if version == 0:
@@ -140,6 +141,7 @@ def copy_database(
     the caller checks it with `verify`.
     """
     _check_target(target, force)
+    _remove_stale_partials(target.parent)
     partial = _partial(target, "partial")
     wal = partial.with_name(partial.name + ".wal")
     # SQL identifiers and ATTACH paths cannot be bound: the alias is generated here (hex only),
@@ -172,13 +174,13 @@ def copy_database(
             raise BackupError(f"the copy holds {copied} contacts, the database {seen}")
         if wal.exists():
             raise BackupError("the copy could not be finished (its log is still open); try again")
-        _fsync(partial)
+        db.fsync(partial)
         if force:
             os.replace(partial, target)
         else:
             os.link(partial, target)  # fails, rather than overwrite, if target appeared meanwhile
             partial.unlink()
-        _fsync(target.parent)
+        db.fsync(target.parent)
         return int(version), int(copied)
     except FileExistsError:  # it appeared while the copy was made
         _check_target(target, force)
@@ -239,10 +241,10 @@ def backup(
     except duckdb.IOException as exc:
         holder = _holder(exc)
         if holder is None:
-            raise BackupError(f"cannot open database {database}: {_first_line(exc)}") from None
+            raise BackupError(str(db.open_error(database, exc))) from None
         return _ask_the_app(database, target, force, wait, holder)
-    except duckdb.Error as exc:
-        raise BackupError(f"cannot open database {database}: {_first_line(exc)}") from None
+    except duckdb.Error as exc:  # e.g. a log that does not replay: the message names `recover`
+        raise BackupError(str(db.open_error(database, exc))) from None
     try:
         version, contacts = copy_database(con, target, force=force)
     finally:
@@ -263,18 +265,6 @@ def _holder(exc: Exception) -> int | None:
         return None
     match = re.search(r"PID (\d+)", text)
     return int(match[1]) if match else 0
-
-
-def _alive(pid: object) -> bool:
-    if not isinstance(pid, int) or pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # someone else's process, but it is there
-    return True
 
 
 def request_path(database: Path) -> Path:
@@ -329,7 +319,7 @@ def _ask_the_app(database: Path, target: Path, force: bool, wait: float, holder:
                         f"backup request within {wait:g} s: if it is not the Commitboard app, "
                         "stop it and run the backup again"
                     )
-            elif holder and not _alive(holder) and not answer.exists():
+            elif holder and not db.alive(holder) and not answer.exists():
                 raise BackupError(f"{who} stopped during the backup; {target} was not written")
             time.sleep(0.05)
     except KeyboardInterrupt:
@@ -418,7 +408,7 @@ def serve_one(con: duckdb.DuckDBPyConnection, database: Path) -> bool:
     try:
         payload = json.loads(working.read_text(encoding="utf-8"))
         request_id = str(payload["id"])
-        if not re.fullmatch(r"[0-9a-f]{32}", request_id) or not _alive(payload.get("pid")):
+        if not re.fullmatch(r"[0-9a-f]{32}", request_id) or not db.alive(payload.get("pid")):
             return False  # no one is waiting for this one
         answer: dict[str, object] = {"id": request_id, "pid": os.getpid()}
         try:
@@ -541,7 +531,7 @@ def restore(source: str | os.PathLike[str], database: str | os.PathLike[str]) ->
                     os.replace(wal, before.with_name(before.name + ".wal"))
             # One rename: at every moment the database path holds the old or the new file.
             os.replace(partial, database)
-            _fsync(database.parent)
+            db.fsync(database.parent)
         finally:
             partial.unlink(missing_ok=True)
     return Copied(database, contacts, version)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
-from collections.abc import Callable
+import shutil
+import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import duckdb
@@ -20,7 +23,13 @@ SCHEMA_VERSION = 7
 
 
 class StoreError(Exception):
-    """A problem with the database file that a person can act on."""
+    """A problem with the database file that a person can act on; `kind` says which, for a
+    page that explains it in the user's language: log (a log that does not replay), damaged,
+    foreign, newer (schema), in_use, or other."""
+
+    def __init__(self, message: str, kind: str = "other") -> None:
+        super().__init__(message)
+        self.kind = kind
 
 
 def db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
@@ -227,26 +236,229 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
 def connect(
     path: str | os.PathLike[str] | None = None, *, read_only: bool = False
 ) -> duckdb.DuckDBPyConnection:
-    """Open (creating if needed) the database and migrate it; raises StoreError with a clear reason."""
+    """Open the database, creating or upgrading it first if need be; raises StoreError with a
+    clear one-line reason (and StoreError.kind for the app) when it cannot be used."""
     target = db_path(path)
-    if str(target) != ":memory:":
-        if target.exists() and target.is_dir():
-            raise StoreError(f"{target} is a folder, not a database file")
-        target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        con = duckdb.connect(str(target), read_only=read_only)
-    except duckdb.IOException as exc:
-        raise StoreError(_explain_io_error(target, exc)) from None
-    except duckdb.Error as exc:
-        raise StoreError(f"cannot open database {target}: {_first_line(exc)}") from None
+    if str(target) == ":memory:":
+        con = duckdb.connect(":memory:", read_only=read_only)
+        if not read_only:
+            migrate(con)
+            bump_version(con)
+        return con
+    if target.exists() and target.is_dir():
+        raise StoreError(f"{target} is a folder, not a database file")
+    if read_only and not target.exists():
+        raise StoreError(f"no database at {target}")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not read_only and (not target.exists() or target.stat().st_size == 0):
+        _build_beside(target, None)
+    con = _open(target, read_only)
+    version = _checked_version(con, target)
+    if not read_only and version < SCHEMA_VERSION:
+        # Written out before the file is copied, so the copy holds every committed change.
+        con.execute("checkpoint")
+        con.close()
+        _build_beside(target, version)
+        con = _open(target, read_only)
+        version = _checked_version(con, target)
     if not read_only:
-        migrate(con)
         # After a file is reopened DuckDB reports a sequence's last_value as the next value to
         # hand out, and the first nextval() returns that same number: the first write after a
         # start would leave data_version() unchanged and caches stale. One bump on open puts the
         # sequence past that (tests/kpi/test_db.py::test_every_write_after_a_reopen_...).
         bump_version(con)
     return con
+
+
+# Why a schema is never changed in the database file itself: DuckDB 1.5.5 cannot replay some
+# DDL from its write-ahead log (ALTER COLUMN ... TYPE <enum> of v5; DROP INDEX upstream), and
+# until the next checkpoint a committed schema change lives only there, so a process killed
+# in that moment left a file that never opened again (issue 13). A CHECKPOINT right after each
+# step narrows that moment but cannot close it. So a new database, and an upgrade of an older
+# one, is built in a scratch file beside it: every migration runs there, is checkpointed (no log
+# left), and the finished file is renamed into place in one step. At every moment the database
+# path holds the old file or the whole new one, never a log with DDL in it; a kill leaves at
+# most a scratch file, removed by the next open. The steps stay MIGRATIONS, so a new schema
+# version is still one entry there and a new database gets exactly what an upgrade gets.
+_SCRATCH = "{name}.building-{pid}-{tag}"
+
+
+def _build_beside(target: Path, version: int | None) -> None:
+    """Bring the database at target to SCHEMA_VERSION in a scratch file beside it and rename
+    that into place: a new one when version is None, else an upgrade of a checkpointed copy."""
+    _remove_stale_scratch(target)
+    scratch = target.with_name(
+        "." + _SCRATCH.format(name=target.name, pid=os.getpid(), tag=uuid.uuid4().hex[:8])
+    )
+    try:
+        with held(target) if version is not None else contextlib.nullcontext():
+            if version is not None:
+                if _wal(target).exists():  # written since our checkpoint: someone else has it
+                    raise StoreError(
+                        f"database {target} is in use by another program: stop it and try again",
+                        kind="in_use",
+                    )
+                shutil.copyfile(target, scratch)
+            con = duckdb.connect(str(scratch))
+            try:
+                migrate(con)
+                con.execute("checkpoint")
+            finally:
+                con.close()
+            if _wal(scratch).exists():
+                raise StoreError(f"the new schema for {target} could not be written; try again")
+            fsync(scratch)
+            if version is not None or target.exists():  # an upgrade, or an empty file
+                os.replace(scratch, target)
+            else:
+                try:
+                    os.link(scratch, target)  # never over a database made meanwhile
+                except FileExistsError:
+                    pass  # another process made it first: theirs is opened
+            fsync(target.parent)
+    finally:
+        scratch.unlink(missing_ok=True)
+        _wal(scratch).unlink(missing_ok=True)
+
+
+def _remove_stale_scratch(target: Path) -> None:
+    """Scratch files of processes that were killed while building: never a database anyone
+    uses (the rename is the last step), so they go."""
+    pattern = "." + _SCRATCH.format(name=target.name, pid="*", tag="*")
+    for leftover in target.parent.glob(pattern):
+        match = re.search(r"\.building-(\d+)-", leftover.name)
+        if match and not alive(int(match.group(1))):
+            leftover.unlink(missing_ok=True)
+
+
+def alive(pid: object) -> bool:
+    """Whether a process with this id runs (someone else's counts too)."""
+    if not isinstance(pid, int) or pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def fsync(path: Path) -> None:
+    """Flush a file (or a folder's entries) to disk, where the platform allows it."""
+    with contextlib.suppress(OSError):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+@contextlib.contextmanager
+def held(target: Path) -> Iterator[None]:
+    """Keep other processes from opening target while it is copied and replaced: a POSIX lock,
+    the kind DuckDB takes (Windows has none; there DuckDB's own lock, taken just before, has
+    to do)."""
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    fd = os.open(target, os.O_RDWR)
+    try:
+        try:
+            fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise StoreError(
+                f"database {target} was opened just now by another program: stop it and try again",
+                kind="in_use",
+            ) from None
+        yield
+    finally:
+        os.close(fd)
+
+
+def _wal(target: Path) -> Path:
+    return target.with_name(target.name + ".wal")
+
+
+def _open(target: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+    try:
+        return duckdb.connect(str(target), read_only=read_only)
+    except duckdb.Error as exc:
+        raise open_error(target, exc) from None
+
+
+def _checked_version(con: duckdb.DuckDBPyConnection, target: Path) -> int:
+    """The file's schema version; StoreError (and the connection closed) for a schema newer
+    than this program or a DuckDB file of another program."""
+    version = schema_version(con)
+    problem = None
+    if version > SCHEMA_VERSION:
+        problem = StoreError(
+            f"database {target} has schema version {version}, newer than this program's "
+            f"{SCHEMA_VERSION}: upgrade Commitboard ({recover_command(target)} tells more)",
+            kind="newer",
+        )
+    elif (
+        version == 0
+        and con.execute(
+            "select count(*) from duckdb_tables() where database_name = current_database()"
+        ).fetchone()[0]
+    ):
+        problem = StoreError(
+            f"database {target} is a DuckDB file of another program (it has tables but no "
+            f"Commitboard schema): choose another file with --db or $COMMITBOARD_DB "
+            f"({recover_command(target)} tells more)",
+            kind="foreign",
+        )
+    if problem is not None:
+        con.close()
+        raise problem
+    return version
+
+
+def recover_command(target: Path) -> str:
+    """The command that explains, and where it can repairs, a database that does not open."""
+    return f"`python -m kpi recover --db {target}`"
+
+
+def open_error(target: Path, exc: duckdb.Error) -> StoreError:
+    """A StoreError that says in one line why DuckDB could not open target and what to do;
+    never DuckDB's own text for a failure that is not the user's to read (INTERNAL Error...)."""
+    text = str(exc)
+    if isinstance(exc, duckdb.IOException) and "lock" in text.lower():
+        return StoreError(_explain_io_error(target, exc), kind="in_use")
+    wal = _wal(target)
+    if "replaying WAL" in text or ("WAL" in text and wal.exists()):
+        return StoreError(
+            f"database {target} cannot be opened: the log of its last changes ({wal.name}, "
+            f"{_size(wal)}) cannot be replayed; run {recover_command(target)} to set that log "
+            "aside (it is kept) and open the last saved state",
+            kind="log",
+        )
+    return StoreError(
+        f"database {target} cannot be opened: the file is damaged or not a DuckDB database "
+        f"({duckdb_reason(exc)}); run {recover_command(target)} to see what can be done",
+        kind="damaged",
+    )
+
+
+def duckdb_reason(exc: BaseException) -> str:
+    """DuckDB's first line without its "IO Error:" kind of prefix."""
+    return re.sub(r"^[A-Za-z ]*(Error|Exception): ", "", _first_line(exc))
+
+
+def _size(path: Path) -> str:
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return "size unknown"
+    for unit in ("bytes", "kB", "MB", "GB"):
+        if size < 1000 or unit == "GB":
+            return f"{size:,.0f} {unit}" if unit == "bytes" else f"{size:,.1f} {unit}"
+        size /= 1000
+    return f"{size} bytes"
 
 
 def _program(pid: int) -> str:

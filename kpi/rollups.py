@@ -190,8 +190,10 @@ def create(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def install(con: duckdb.DuckDBPyConnection) -> None:
-    """create() in a transaction of its own."""
+    """create() in a transaction of its own, checkpointed at once: DuckDB 1.5.5 cannot replay
+    every schema change from its log (issue 13), so none may live only there."""
     _in_transaction(con, create)
+    con.execute("checkpoint")
 
 
 def rebuild(con: duckdb.DuckDBPyConnection) -> None:

@@ -49,8 +49,20 @@ def start_run() -> None:
         con = _connection(path)
         st.session_state["_cursor"] = (path, con, con.cursor())
     except db.StoreError as exc:
-        st.error(t("db_error", reason=str(exc)))
+        st.error(store_error_text(exc, path), icon=":material/database_off:")
         st.stop()
+
+
+def store_error_text(exc: db.StoreError, path: str) -> str:
+    """What a page says when the database does not open: what is wrong and the way out, in one
+    line. The language is looked up without the database (lang() may need it, signed in)."""
+    chosen = st.query_params.get("lang") or st.session_state.get("lang")
+    language = chosen if chosen in i18n.LANGS else settings.get("COMMITBOARD_LANG")
+    key = f"db_error_{exc.kind}"
+    if key not in i18n.TEXTS:
+        return i18n.t("db_error", language, reason=escape_markdown(str(exc), inline=True))
+    command = f"python -m kpi recover --db {path}"
+    return i18n.t(key, language, db=path, command=command)
 
 
 def connection() -> duckdb.DuckDBPyConnection:

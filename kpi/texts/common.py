@@ -27,6 +27,36 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "The database cannot be opened: {reason}",
         "nl": "De database kan niet worden geopend: {reason}",
     },
+    # Why the database does not open (kpi.db.StoreError.kind), and the way out.
+    "db_error_log": {
+        "en": "The database `{db}` cannot be opened: the log of its last changes does not replay "
+        "(the app or a command was stopped during a change). Run `{command}` on the server: it "
+        "sets that log aside (it is kept) and opens the last saved state; then reload this page.",
+        "nl": "De database `{db}` kan niet worden geopend: het logboek van de laatste wijzigingen "
+        "laat zich niet afspelen (de app of een opdracht werd tijdens een wijziging gestopt). "
+        "Voer `{command}` uit op de server: dat zet het logboek opzij (het blijft bewaard) en "
+        "opent de laatst opgeslagen stand; laad daarna deze pagina opnieuw.",
+    },
+    "db_error_damaged": {
+        "en": "The database `{db}` cannot be opened: the file is damaged or is not a DuckDB "
+        "database. Run `{command}` on the server to see what can be done, or restore a backup.",
+        "nl": "De database `{db}` kan niet worden geopend: het bestand is beschadigd of is geen "
+        "DuckDB-database. Voer `{command}` uit op de server om te zien wat kan, of zet een "
+        "back-up terug.",
+    },
+    "db_error_newer": {
+        "en": "The database `{db}` was made by a newer version of Commitboard: upgrade "
+        "Commitboard (`{command}` tells more).",
+        "nl": "De database `{db}` is gemaakt door een nieuwere versie van Commitboard: werk "
+        "Commitboard bij (`{command}` vertelt meer).",
+    },
+    "db_error_foreign": {
+        "en": "`{db}` is a DuckDB file of another program, not Commitboard's database: point "
+        "COMMITBOARD_DB at Commitboard's database (`{command}` tells more).",
+        "nl": "`{db}` is een DuckDB-bestand van een ander programma, niet de database van "
+        "Commitboard: laat COMMITBOARD_DB naar de database van Commitboard wijzen "
+        "(`{command}` vertelt meer).",
+    },
     # KPI names and their one-sentence explanations (DOMAIN.md).
     "kpi_contacts": {"en": "Contacts", "nl": "Contactmomenten"},
     "kpi_contacts_help": {

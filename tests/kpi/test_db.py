@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -158,3 +161,94 @@ def test_a_value_outside_the_list_is_refused_by_the_store(con):
     with pytest.raises(db.duckdb.ConversionException):
         con.execute("update contacts set channel = 'pigeon'")
     assert con.execute("select channel from contacts").fetchall() == [("phone",)]
+
+
+# -- a schema change never lives only in the log (issue 13) ---------------------------------------
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _leftovers(folder: Path, name: str) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name != name)
+
+
+def test_a_new_database_leaves_no_schema_change_in_its_log(tmp_path):
+    """Before issue 13 the six migrations were committed into the new file's write-ahead log
+    (v5's ALTER ... TYPE <enum> does not replay), and a kill before the first checkpoint made
+    the file unopenable for good."""
+    path = tmp_path / "new.duckdb"
+    con = db.connect(path)
+    assert _leftovers(tmp_path, "new.duckdb") == []  # no log, no scratch file
+    assert db.schema_version(con) == db.SCHEMA_VERSION
+    con.close()
+
+
+@pytest.mark.parametrize("version", [None, 1, 2, 3, 4, 5])
+def test_a_kill_right_after_the_schema_steps_commit_leaves_a_file_that_opens(tmp_path, version):
+    """The moment the issue names: every step of the new or upgraded schema committed, the
+    process killed before anything is checkpointed. A new database is then not there yet (the
+    next open makes it); an older one is as it was, and is upgraded by the next open."""
+    path = tmp_path / "team.duckdb"
+    if version is not None:
+        raw = database_at_version(path, version)
+        raw.execute(
+            "insert into contacts (contact_date, rep, rep_key, account, account_key, channel,"
+            " commitment_level, source) values (date '2026-06-01', 'a', 'a', 'X', 'x', 'phone',"
+            " 2, 'import')"
+        )
+        raw.close()
+    killed = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import os, sys\n"
+            "from kpi import db\n"
+            "real = db.migrate\n"
+            "def migrate(con):\n"
+            "    real(con)\n"
+            "    os._exit(9)  # committed, not checkpointed: as a SIGKILL there\n"
+            "db.migrate = migrate\n"
+            "db.connect(sys.argv[1])\n",
+            str(path),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert killed.returncode == 9, killed.stderr
+    assert path.exists() == (version is not None)
+    con = db.connect(path)
+    assert db.schema_version(con) == db.SCHEMA_VERSION
+    assert con.execute("select count(*) from contacts").fetchone()[0] == (version is not None)
+    con.close()
+    assert _leftovers(tmp_path, "team.duckdb") == []  # the killed one's scratch file is gone
+
+
+@pytest.mark.parametrize(
+    ("setup", "kind", "words"),
+    [
+        ("newer", "newer", "schema version 99, newer than this program's"),
+        ("foreign", "foreign", "a DuckDB file of another program"),
+        ("text", "damaged", "damaged or not a DuckDB database"),
+    ],
+)
+def test_a_database_that_cannot_be_used_is_refused_in_one_line(tmp_path, setup, kind, words):
+    path = tmp_path / "team.duckdb"
+    if setup == "text":
+        path.write_text("contact_date,rep\n2026-01-05,anna@x.nl\n")
+    else:
+        raw = db.duckdb.connect(str(path))
+        raw.execute("create table accounts (name varchar)")
+        if setup == "newer":
+            raw.execute("create table meta (key varchar primary key, value varchar not null)")
+            raw.execute("insert into meta values ('schema_version', '99')")
+        raw.close()
+    before = path.read_bytes()
+    with pytest.raises(db.StoreError) as caught:
+        db.connect(path)
+    assert caught.value.kind == kind
+    message = str(caught.value)
+    assert words in message and "python -m kpi recover --db" in message
+    assert "\n" not in message and "Error:" not in message
+    assert path.read_bytes() == before

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -92,6 +95,29 @@ def test_backup_when_nothing_holds_the_database_copies_it_whole(dbfile, tmp_path
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == f"backup written: {target} (8 contacts)"
     assert dump(target) == dump(dbfile)
+
+
+def test_a_backup_removes_the_scratch_copies_of_killed_backups_only(dbfile, tmp_path):
+    """A backup killed while it copies leaves its scratch copy in the folder (the crash matrix:
+    5 of 20 kills); the next backup removes those of processes that are gone, and no other."""
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    stale = [
+        folder / f".commitboard-20261205-021500.duckdb.partial-{gone.pid}-0123abcd",
+        folder / f".commitboard-20261205-021500.duckdb.partial-{gone.pid}-0123abcd.wal",
+    ]
+    kept = [
+        folder / f".other.duckdb.partial-{os.getpid()}-89abcdef",  # a backup under way
+        folder / "notes.partial-1-txt",  # not ours
+    ]
+    for path in stale + kept:
+        path.write_bytes(b"x")
+    proc = cli("backup", "--db", str(dbfile), str(folder))
+    assert proc.returncode == 0, proc.stderr
+    left = sorted(p.name for p in folder.iterdir())
+    assert left == sorted([*(p.name for p in kept), Path(proc.stdout.split()[2]).name])
 
 
 def test_restore_round_trip_keeps_the_replaced_database(dbfile, tmp_path):
