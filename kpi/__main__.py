@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import duckdb
 
-from kpi import backup, db, i18n, ingest, metrics, rollups, settings
+from kpi import backup, db, i18n, ingest, metrics, settings
 from kpi.roster import RosterError, load_roster
 
 EXIT_OK, EXIT_ERROR, EXIT_UNREADABLE = 0, 1, 2
@@ -110,8 +110,6 @@ def cmd_import(con: duckdb.DuckDBPyConnection, args: argparse.Namespace) -> int:
         except ingest.FileUnreadable as exc:
             print(f"error: {name}: {exc}", file=sys.stderr)
             status = EXIT_UNREADABLE
-    # Each file went in as one fast bulk write; the dashboard's rollups are counted once after.
-    rollups.refresh(con)
     if args.json:
         print(
             json.dumps(
