@@ -551,8 +551,11 @@ def _apply_months(con: duckdb.DuckDBPyConnection, before: _State, after: _State)
 # contacts costs less than the deltas' joins over as many rows (bench/bench_import.py).
 RECOUNT_SHARE = 0.5
 
-# The temp tables a BulkChange works in, on the writing cursor (its own connection).
-_BEFORE, _QUICK, _MONTH = "rollup_before", "rollup_quick", "rollup_month"
+# The temp tables a BulkChange works in, on the writing cursor (its own connection): the rows as
+# they were before the write and are after it (read once: each scan of the contacts for them
+# costs the more the more contacts there are), and the deltas of the quick quotes and months.
+_BEFORE, _AFTER = "rollup_before", "rollup_after"
+_QUICK, _MONTH = "rollup_quick", "rollup_month"
 
 # Per account, the first and last date of the quotes and advances a write changed, as they were
 # before (the old values it replaced) and are after; the quotes it can flip lie between the first
@@ -563,8 +566,8 @@ _SPANS = f"""
         select account_key, contact_date from {_BEFORE}
         where quote_sent or commitment_level >= $advance
         union all
-        select account_key, contact_date from contacts
-        where ({{after}}) and (quote_sent or commitment_level >= $advance)
+        select account_key, contact_date from {_AFTER}
+        where quote_sent or commitment_level >= $advance
     )
     group by account_key
 """
@@ -589,10 +592,12 @@ _MONTH_LEVELS = ", ".join(
 
 
 class BulkChange:
-    """What Change does for one contact, for a whole file, in a few statements over sets: create
-    it in the writing transaction before the write, with a condition on contacts that holds for
-    the contacts the write will replace (and only those); call done() after it with a condition on contacts that holds for
-    every contact the write changed or added (and only those), with its parameters."""
+    """What Change does for one contact, for a whole file, in a few statements over sets.
+
+    Create it in the writing transaction before the write, with a condition on contacts that
+    holds for the contacts the write will replace (and only those); call done() after it with a
+    condition that holds for every contact the write changed or added (and only those), with
+    the parameters of each. A database without rollups makes both steps do nothing."""
 
     def __init__(
         self,
@@ -611,15 +616,19 @@ class BulkChange:
     def done(self, after: str, params: dict[str, object] | None = None) -> None:
         if not self.active:
             return
-        con, params = self.con, dict(params or {})
-        touched, total = con.execute(
-            f"select count(*) filter (where {after}), count(*) from contacts", params
-        ).fetchone()
+        con = self.con
+        total = con.execute("select count(*) from contacts").fetchone()[0]
+        # A bulk write's own rows are not worth copying when it is most of the contacts.
+        touched = con.execute(f"select count(*) from contacts where {after}", params).fetchone()[0]
         if touched > RECOUNT_SHARE * total:
             recount(con)
         elif touched:
-            self._deltas(after, params)
-        for table in (_BEFORE, _QUICK, _MONTH):
+            con.execute(
+                f"create or replace temp table {_AFTER} as select * from contacts where {after}",
+                params or {},
+            )
+            self._deltas()
+        for table in (_BEFORE, _AFTER, _QUICK, _MONTH):
             con.execute(f"drop table if exists {table}")
 
     def _run(self, sql: str, params: dict[str, object]) -> None:
@@ -627,22 +636,21 @@ class BulkChange:
         every = params | _SCAN_PARAMS
         self.con.execute(sql, {k: v for k, v in every.items() if f"${k}" in sql})
 
-    def _deltas(self, after: str, params: dict[str, object]) -> None:
-        quick = _QUICK_OF_SPANS.replace("{after}", after)
+    def _deltas(self) -> None:
+        params: dict[str, object] = {}
+        quick = _QUICK_OF_SPANS
         self._run(
             f"create or replace temp table {_QUICK} as {quick.replace('{sign}', '-')}", params
         )
         for table, columns, which in MIRRORS:
+            self._run(f"delete from {table} where id in (select id from {_AFTER})", params)
             self._run(
-                f"delete from {table} where id in (select id from contacts where {after})", params
-            )
-            self._run(
-                f"insert into {table} select {columns} from contacts where ({after}) and ({which})",
+                f"insert into {table} select {columns} from {_AFTER} where {which}",
                 params,
             )
         self._run(f"insert into {_QUICK} {quick.replace('{sign}', '')}", params)
-        self._days(after, params)
-        self._months(after, params)
+        self._days(params)
+        self._months(params)
         self._run(
             f"""
             update rollup_state as s set contacts = s.contacts + d.contacts,
@@ -651,7 +659,7 @@ class BulkChange:
                 select sum(contacts)::bigint as contacts, sum(id_sum)::hugeint as id_sum,
                        sum(updated_sum)::hugeint as updated_sum
                 from (
-                    select {_FINGERPRINT} from contacts where {after}
+                    select {_FINGERPRINT} from {_AFTER}
                     union all
                     select -contacts, -id_sum, -updated_sum
                     from (select {_FINGERPRINT} from {_BEFORE})
@@ -661,7 +669,7 @@ class BulkChange:
             params,
         )
 
-    def _days(self, after: str, params: dict[str, object]) -> None:
+    def _days(self, params: dict[str, object]) -> None:
         columns = (*COUNTERS, "quick_quotes")
         self._run(
             f"""
@@ -672,7 +680,7 @@ class BulkChange:
                 from (
                     select rep_key, contact_date, any_value(rep) as rep, 2 as new, {DAY_COUNTS},
                            0 as quick_quotes
-                    from contacts where {after} group by all
+                    from {_AFTER} group by all
                     union all by name
                     select rep_key, contact_date, rep, 1 as new, {_NEGATED_DAY}, 0 as quick_quotes
                     from (
@@ -696,7 +704,7 @@ class BulkChange:
             params,
         )
 
-    def _months(self, after: str, params: dict[str, object]) -> None:
+    def _months(self, params: dict[str, object]) -> None:
         """As _apply_months, for the groups of a set of rows: the last date (and the spelling on
         it) moves forward by itself; a group whose old rows held a later date than its new ones
         has both looked up again in the contacts."""
@@ -707,7 +715,7 @@ class BulkChange:
             create or replace temp table {_MONTH} as
             with a as (
                 select {group}, arg_max(account, contact_date) as account, {counts}
-                from contacts where {after} group by all
+                from {_AFTER} group by all
             ),
             b as (select {group}, {counts} from {_BEFORE} group by all)
             select rep_key, account_key, month, a.account,
@@ -741,6 +749,8 @@ class BulkChange:
             """,
             params,
         )
+        if not self.con.execute(f"select exists (select 1 from {_MONTH} where lost)").fetchone()[0]:
+            return  # the repair's join reads the contacts even for no group
         self._run(
             f"""
             update account_month as k set last_contact = m.last_contact, account = m.account
