@@ -822,7 +822,8 @@ def _import(
         )
         bump_version(c)
 
-    transaction(cur, write)
+    with rollups.WRITES:  # no form save can come between (and conflict on the rollups)
+        transaction(cur, write)
 
 
 def _sha256(path: Path) -> str:

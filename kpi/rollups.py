@@ -3,6 +3,7 @@ every write, so KPIs and the relationship lists need not scan."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -13,6 +14,12 @@ import duckdb
 from kpi.fields import ADVANCE_LEVEL, LEVELS, has_text
 
 QUICK_QUOTE_DAYS = 90
+
+# The writes in this process that keep the rollups (a form's save, an import) take turns: each
+# updates the one row of rollup_state, so simultaneous ones would only conflict, and an import
+# is not retried; DuckDB lets one process write a database file, so this is all the queueing
+# there is.
+WRITES = threading.Lock()
 LEVEL_COLUMNS: tuple[str, ...] = tuple(f"level_{level}" for level in LEVELS if level > 0)
 # What a rep's day holds; every KPI is a sum of these, or a ratio of two sums.
 COUNTERS: tuple[str, ...] = (
