@@ -24,6 +24,7 @@ def benches(sizes: list[str], full: bool) -> list[list[str]]:
         ["bench_commands.py", "--sizes", ",".join(sizes), "--rows", "1000000", *runs],
         ["bench_demo.py", "--contacts", "1000000"],
         ["bench_queries.py", "--sizes", ",".join(sizes), "--runs", "7" if full else "5"],
+        ["bench_import_page.py", "--sizes", ",".join(sizes)],
         ["bench_save.py", "--sizes", ",".join(sizes), "--saves", "200" if full else "100"],
         ["bench_pages.py", "--sizes", ",".join(sizes)],
         ["bench_dashboard.py", "--sizes", ",".join(page_sizes), *runs, "--tour"],
