@@ -628,38 +628,32 @@ class BulkChange:
         con = self.con
         total = con.execute("select count(*) from contacts").fetchone()[0]
         # A bulk write's own rows are not worth copying when it is most of the contacts.
+        params = params or {}
         touched = con.execute(f"select count(*) from contacts where {after}", params).fetchone()[0]
         if touched > RECOUNT_SHARE * total:
             recount(con)
         elif touched:
             con.execute(
                 f"create or replace temp table {_AFTER} as select * from contacts where {after}",
-                params or {},
+                params,
             )
             self._deltas()
         for table in (_BEFORE, _AFTER, _QUICK, _MONTH):
             con.execute(f"drop table if exists {table}")
 
-    def _run(self, sql: str, params: dict[str, object]) -> None:
-        """sql with those of params (and of the quick quote's constants) that it names."""
-        every = params | _SCAN_PARAMS
-        self.con.execute(sql, {k: v for k, v in every.items() if f"${k}" in sql})
+    def _run(self, sql: str) -> None:
+        """sql with those of the quick quote's constants that it names."""
+        self.con.execute(sql, {k: v for k, v in _SCAN_PARAMS.items() if f"${k}" in sql})
 
     def _deltas(self) -> None:
-        params: dict[str, object] = {}
         quick = _QUICK_OF_SPANS
-        self._run(
-            f"create or replace temp table {_QUICK} as {quick.replace('{sign}', '-')}", params
-        )
+        self._run(f"create or replace temp table {_QUICK} as {quick.replace('{sign}', '-')}")
         for table, columns, which in MIRRORS:
-            self._run(f"delete from {table} where id in (select id from {_AFTER})", params)
-            self._run(
-                f"insert into {table} select {columns} from {_AFTER} where {which}",
-                params,
-            )
-        self._run(f"insert into {_QUICK} {quick.replace('{sign}', '')}", params)
-        self._days(params)
-        self._months(params)
+            self._run(f"delete from {table} where id in (select id from {_AFTER})")
+            self._run(f"insert into {table} select {columns} from {_AFTER} where {which}")
+        self._run(f"insert into {_QUICK} {quick.replace('{sign}', '')}")
+        self._days()
+        self._months()
         self._run(
             f"""
             update rollup_state as s set contacts = s.contacts + d.contacts,
@@ -674,11 +668,10 @@ class BulkChange:
                     from (select {_FINGERPRINT} from {_BEFORE})
                 )
             ) as d
-            """,
-            params,
+            """
         )
 
-    def _days(self, params: dict[str, object]) -> None:
+    def _days(self) -> None:
         columns = (*COUNTERS, "quick_quotes")
         self._run(
             f"""
@@ -709,11 +702,10 @@ class BulkChange:
             when matched then update set {", ".join(f"{c} = k.{c} + d.{c}" for c in columns)}
             when not matched then insert (rep_key, contact_date, rep, {", ".join(columns)})
                 values (d.rep_key, d.contact_date, d.rep, {", ".join(f"d.{c}" for c in columns)})
-            """,
-            params,
+            """
         )
 
-    def _months(self, params: dict[str, object]) -> None:
+    def _months(self) -> None:
         """As _apply_months, for the groups of a set of rows: the last date (and the spelling on
         it) moves forward by itself; a group whose old rows held a later date than its new ones
         has both looked up again in the contacts."""
@@ -733,8 +725,7 @@ class BulkChange:
                    b.last_contact is not null
                        and (a.last_contact is null or a.last_contact < b.last_contact) as lost
             from a full join b using (rep_key, account_key, month)
-            """,
-            params,
+            """
         )
         self._run(
             f"""
@@ -755,8 +746,7 @@ class BulkChange:
                     {", ".join(MONTH_COUNTERS)}, last_contact)
                 values (d.rep_key, d.account_key, d.month, d.account,
                     {", ".join(f"d.{c}" for c in MONTH_COUNTERS)}, d.last_contact)
-            """,
-            params,
+            """
         )
         if not self.con.execute(f"select exists (select 1 from {_MONTH} where lost)").fetchone()[0]:
             return  # the repair's join reads the contacts even for no group
@@ -773,6 +763,5 @@ class BulkChange:
                 group by all
             ) as m
             where k.rep_key = m.rep_key and k.account_key = m.account_key and k.month = m.month
-            """,
-            params,
+            """
         )
