@@ -44,9 +44,15 @@ copy (
         case when i % 13 = 0 then 'Te snel een offerte gestuurd' end as lesson,
         case when i % 50 = 0 then 'true' else 'false' end as share_for_training,
         'Notitie ' || i as notes
-    from range($rows) as t(i)
+    from range($first, $first + $rows) as t(i)
 ) to '{path}' (header, delimiter ',')
 """
+
+
+def make_csv(path: Path, rows: int, first: int = 0) -> None:
+    """A canonical contact log of `rows` rows, ids ext-<first> and up."""
+    # The path is ours (a temp dir); COPY takes no parameter for its target.
+    duckdb.connect().execute(MAKE_CSV.format(path=path), {"rows": rows, "first": first})
 
 
 def fresh(path: Path) -> None:
@@ -80,8 +86,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         csv_path = Path(tmp) / "contacts.csv"
-        # The path is ours (a temp dir); COPY takes no parameter for its target.
-        duckdb.connect().execute(MAKE_CSV.format(path=csv_path), {"rows": args.rows})
+        make_csv(csv_path, args.rows)
         size_mb = csv_path.stat().st_size / 1e6
         bare_db = Path(tmp) / "bare.duckdb"
         ours_db = Path(tmp) / "ours.duckdb"

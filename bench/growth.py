@@ -1,9 +1,9 @@
 """How each figure grows from 100k to 10M contacts: a Markdown table and an Altair chart.
 
-Reads what the benchmarks last wrote (bench/out/queries.json, save.json, dashboard*.json) and
-writes bench/growth.md (the table, for bench/RESULTS.md) and the chart as bench/growth.vl.json
-(its Vega-Lite spec) and bench/growth.html (the spec in a page); a PNG as well when vl-convert is
-installed. `python bench/growth.py`.
+Reads what the benchmarks last wrote (bench/out/queries.json, save.json, commands.json,
+import_page.json, dashboard*.json) and writes bench/growth.md (the table, for bench/RESULTS.md) and the chart as
+bench/growth.vl.json (its Vega-Lite spec) and bench/growth.html (the spec in a page); a PNG as
+well when vl-convert is installed. `python bench/growth.py`.
 """
 
 from __future__ import annotations
@@ -25,6 +25,10 @@ FIGURES: tuple[tuple[str, str, str | None], ...] = (
     ("dashboard queries scanning the contacts (no rollups)", "ms", None),
     ("kpi summary --json, whole process", "s", None),
     ("kpi summary / bare DuckDB, whole processes", "x", "≤ 2"),
+    ("kpi import of 1,000 rows, whole process", "s", "< 1 at 10M, ≤ 1.5 × 100k"),
+    ("kpi import of 1,000 rows / bare DuckDB, whole processes", "x", None),
+    ("kpi import of 1,000 rows, in process (file closed)", "s", None),
+    ("Import page, 1,000 rows, upload to result shown", "s", "≤ 2 at 10M"),
     ("save a contact, p50", "ms", None),
     ("save a contact, p95", "ms", "≤ 100"),
     ("dashboard, first visit after a server start", "s", "1.5 at 1M, 3 at 10M"),
@@ -49,7 +53,8 @@ def median(values: list[float]) -> float | None:
 
 def collect() -> dict[str, dict[str, float | None]]:
     """figure -> size -> median value."""
-    queries, save = load("queries.json"), load("save.json")
+    queries, save, commands = load("queries.json"), load("save.json"), load("commands.json")
+    import_page = load("import_page.json")
     pages: dict = {"sizes": {}}
     # bench_dashboard.py may have run per size (--json dashboard-<size>.json): the newest wins.
     for path in sorted(OUT.glob("dashboard*.json"), key=lambda p: p.stat().st_mtime):
@@ -74,6 +79,19 @@ def collect() -> dict[str, dict[str, float | None]]:
         table["kpi summary --json, whole process"][size] = median(proc["kpi"])
         table["kpi summary / bare DuckDB, whole processes"][size] = median(
             ratios(proc["kpi"], proc["bare"])
+        )
+    for size, per in commands.get("sizes", {}).items():
+        whole = per["kpi, whole process"]
+        table["kpi import of 1,000 rows, whole process"][size] = median(whole)
+        table["kpi import of 1,000 rows / bare DuckDB, whole processes"][size] = median(
+            ratios(whole, per["bare, whole process"])
+        )
+        table["kpi import of 1,000 rows, in process (file closed)"][size] = median(
+            per["kpi, in process"]
+        )
+    for size, runs in import_page.get("sizes", {}).items():
+        table["Import page, 1,000 rows, upload to result shown"][size] = median(
+            [r["upload to result"] for r in runs[1:]]  # run 0 follows the server's start
         )
     for size, per in save.get("sizes", {}).items():
         table["save a contact, p50"][size] = per["p50_ms"]["with rollups"]

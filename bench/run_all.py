@@ -21,8 +21,10 @@ def benches(sizes: list[str], full: bool) -> list[list[str]]:
     runs = ["--runs", "5" if full else "3"]
     return [
         ["bench_import.py", "--rows", "1000000"],
+        ["bench_commands.py", "--sizes", ",".join(sizes), "--rows", "1000000", *runs],
         ["bench_demo.py", "--contacts", "1000000"],
         ["bench_queries.py", "--sizes", ",".join(sizes), "--runs", "7" if full else "5"],
+        ["bench_import_page.py", "--sizes", ",".join(sizes)],
         ["bench_save.py", "--sizes", ",".join(sizes), "--saves", "200" if full else "100"],
         ["bench_pages.py", "--sizes", ",".join(sizes)],
         ["bench_evidence.py", "--sizes", ",".join(sizes), *runs],

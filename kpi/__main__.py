@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import duckdb
 
-from kpi import backup, db, evidence, goals, i18n, ingest, metrics, recover, rollups, settings
+from kpi import backup, db, evidence, goals, i18n, ingest, metrics, recover, settings
 from kpi.reasons import row_reason_text
 from kpi.roster import RosterError, load_roster
 
@@ -175,8 +175,6 @@ def cmd_import(con: duckdb.DuckDBPyConnection, args: argparse.Namespace) -> int:
                 {"path": name, "code": exc.code, "params": exc.params, "reason": str(exc)}
             )
             status = EXIT_UNREADABLE
-    # Each file went in as one fast bulk write; the dashboard's rollups are counted once after.
-    rollups.refresh(con)
     if args.json:
         print(
             json.dumps(

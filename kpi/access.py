@@ -27,7 +27,6 @@ from kpi import (
     preferences,
     preview,
     reflection,
-    rollups,
     roster,
     training,
 )
@@ -336,7 +335,6 @@ RULES: dict[Callable[..., Any], Rule] = {
     training.ladder_examples: Rule(EVERYONE, (_shared_only,)),
     # import and export: the whole log
     ingest.import_bytes: Rule(LEADERS, writes=True),
-    rollups.refresh: Rule(LEADERS, writes=True),
     preview.rejected_rows: Rule(LEADERS),
     preview.rejects_csv: Rule(LEADERS),
     preview.contacts_count: Rule(LEADERS),

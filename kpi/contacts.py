@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
 import time
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -77,18 +76,15 @@ def _errors(cur: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
     return errors
 
 
-# The form's writes in this process take turns. Every write that keeps the rollups updates one
-# row (kpi.rollups.Change), so simultaneous ones would only conflict and retry; and DuckDB lets
-# one process write a database file, so this lock is all the queueing there is. A save takes
-# tens of milliseconds: 20 reps saving at the same moment wait about a second for the last one
-# (tests/reliability/test_concurrency.py). Retries remain for conflicts with other writers (an
-# import, another connection's open transaction).
-_WRITE_LOCK = threading.Lock()
+# The form's writes in this process take turns, with the imports' writes (kpi.rollups.WRITES).
+# A save takes tens of milliseconds: 20 reps saving at the same moment wait about a second for
+# the last one (tests/reliability/test_concurrency.py). Retries remain for conflicts with other
+# writers (another connection's open transaction).
 
 
 def _retrying(cur: duckdb.DuckDBPyConnection, work):
     """Run work(cur) in a transaction, retrying DuckDB's optimistic-concurrency conflicts."""
-    with _WRITE_LOCK:
+    with rollups.WRITES:
         for attempt in range(RETRIES):
             try:
                 return transaction(cur, work)

@@ -18,6 +18,7 @@ import duckdb
 import pandas as pd
 
 from kpi import fields as F
+from kpi import rollups
 from kpi.db import bump_version, transaction
 from kpi.reasons import FileUnreadable, row_reason_text
 
@@ -250,6 +251,13 @@ UPDATE_SET = ", ".join(
 # character's Unicode class), and a validated value is already trimmed of WHITESPACE: for plain
 # ASCII (as many bytes as characters) there is nothing left for trim() to take off.
 _KEY = "lower(case when strlen({v}) = length({v}) then {v} else trim({v}) end)"
+
+
+# The contacts an import's accepted rows replace (write_validated updates them by contact_id).
+_REPLACED = (
+    "contact_id in (select contact_id from validated"
+    " where len(reasons) = 0 and contact_id is not null)"
+)
 
 
 def write_validated(
@@ -778,7 +786,11 @@ def _import(
 
     def write(c: duckdb.DuckDBPyConnection) -> None:
         file_id = c.execute("select nextval('file_id_seq')").fetchone()[0]
+        # The rollups change with the rows, in this transaction: by the rows the file replaces
+        # (their old values) and by every row it writes, all of which carry its file_id.
+        change = rollups.BulkChange(c, _REPLACED)
         inserted, updated, _ = write_validated(c, source="import", file_id=file_id)
+        change.done("file_id = $file_id", {"file_id": file_id})
         rejected = _write_rejects(c, file_id, layout, raw_of)
         result.file_id = file_id
         result.accepted = inserted + updated
@@ -800,7 +812,8 @@ def _import(
         )
         bump_version(c)
 
-    transaction(cur, write)
+    with rollups.WRITES:  # no form save can come between (and conflict on the rollups)
+        transaction(cur, write)
 
 
 def _sha256(path: Path) -> str:

@@ -58,8 +58,9 @@ def preload() -> None:
         # The same cap the app sets on its own connection (COMMITBOARD_MEMORY_LIMIT).
         db.limit_memory(con, settings.get("COMMITBOARD_MEMORY_LIMIT"))
         if rollups.installed(con) and not rollups.current(con):
-            # A bulk write (an import, the demo data) left them behind: count again once now,
-            # rather than have every dashboard visit scan the contacts.
+            # Every write of the app keeps them; a database left behind by an older version (or
+            # by a write outside the app) is counted again once now, rather than have every
+            # dashboard visit scan the contacts.
             started = time.perf_counter()
             rollups.rebuild(con)
             log.info("rollups counted again in %.1f s", time.perf_counter() - started)

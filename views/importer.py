@@ -8,7 +8,7 @@ from pathlib import Path
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
-from kpi import ingest, preview, rollups
+from kpi import ingest, preview
 from kpi.markdown import escape_markdown
 from views.common import (
     call,
@@ -83,11 +83,6 @@ def _import(data: bytes, name: str) -> None:
         bar.empty()
         _unreadable(name, exc)
         return
-    if result.accepted or result.updated:
-        # The file went in as one fast bulk write; the dashboard's totals are counted once now.
-        bar.progress(1.0, text=t("imp_stage_totals"))
-        call(rollups.refresh)
-        bar.progress(1.0, text=t("imp_stage_done"))
     data_changed()
     st.session_state[RESULT] = result
 

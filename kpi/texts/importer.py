@@ -49,10 +49,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "imp_stage_reading": {"en": "Reading the file…", "nl": "Bestand lezen…"},
     "imp_stage_validating": {"en": "Checking every row…", "nl": "Elke regel controleren…"},
     "imp_stage_writing": {"en": "Saving…", "nl": "Opslaan…"},
-    "imp_stage_totals": {
-        "en": "Updating the dashboard's totals…",
-        "nl": "Totalen van het dashboard bijwerken…",
-    },
     "imp_stage_done": {"en": "Done", "nl": "Klaar"},
     "imp_stage_skipped": {"en": "Done", "nl": "Klaar"},
     # The result.

@@ -202,16 +202,29 @@ def test_a_write_that_keeps_no_rollups_makes_them_unused(demo_db, monkeypatch):
     assert rollups.current(demo_db)
 
 
-def test_a_new_database_has_them_and_an_import_is_counted_after(con, tmp_path):
+def test_a_new_database_has_them_and_an_import_keeps_them(con, tmp_path, monkeypatch):
     assert rollups.installed(con) and rollups.current(con)
     path = tmp_path / "log.csv"
     path.write_text("contact_date,rep,account,channel\n2026-06-01,a@x.nl,A,phone\n")
-    ingest.import_file(con, path)
-    assert not rollups.current(con)  # the bulk write left them behind: KPIs scan meanwhile
+    ingest.import_file(con, path)  # the whole database: counted again
+    assert rollups.current(con)
     assert metrics.summary(con)["calls"] == 1
-    assert rollups.refresh(con) and rollups.current(con)
-    assert metrics.summary(con)["calls"] == 1
-    assert not rollups.refresh(con)
+    more = tmp_path / "more.csv"
+    more.write_text(
+        "contact_id,contact_date,rep,account,channel,quote_sent\n"
+        "crm:1,2026-06-02,a@x.nl,A,phone,true\ncrm:2,2026-06-03,b@x.nl,B,visit,false\n"
+    )
+    ingest.import_file(con, more)  # two of three contacts: still more than RECOUNT_SHARE
+    monkeypatch.setattr(rollups, "recount", None)  # from here on, only deltas will do
+    changed = more.with_name("changed.csv")
+    changed.write_text(
+        "contact_id,contact_date,rep,account,channel,quote_sent\n"
+        "crm:1,2026-06-02,a@x.nl,A,visit,true\n"
+    )
+    ingest.import_file(con, changed)
+    assert rollups.current(con)
+    summary = metrics.summary(con)
+    assert (summary["contacts"], summary["calls"], summary["quotes"]) == (3, 1, 1)
 
 
 def test_without_rollups_writes_work_as_before(con):

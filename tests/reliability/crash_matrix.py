@@ -171,7 +171,6 @@ def make_existing_import(folder: Path, rows: int) -> None:
     make_big(folder, rows)
     con = db.connect(folder / DB)
     ingest.import_file(con, SMALL)
-    rollups.refresh(con)
     (folder / "start").write_text(" ".join(map(str, _counts(con))))
     con.close()
 
@@ -260,7 +259,6 @@ def make_contacts(level: int) -> Callable[[Path, int], None]:
         csv_of_contacts(folder, n, level)
         con = db.connect(folder / DB)
         ingest.import_file(con, folder / "contacts.csv")
-        rollups.refresh(con)
         con.close()
 
     return make

@@ -5,6 +5,7 @@ reported, never silently lost."""
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -177,3 +178,34 @@ def test_two_people_marking_the_same_commitment_at_once(con, conflicts):
         f"{outcomes.count('told')}x, ConflictError {outcomes.count('conflict')}x; "
         f"{len(conflicts)} conflicts met and retried"
     )
+
+
+def test_saves_while_an_import_writes_all_land_and_the_rollups_stay_exact(con, tmp_path):
+    from kpi import ingest, rollups
+
+    def log(name: str, first: int, rows: int) -> Path:
+        path = tmp_path / name
+        lines = [
+            f"crm:{i},2026-03-{1 + i % 28:02d},rep-{i % 7}@example.nl,Account {i % 50},phone"
+            for i in range(first, first + rows)
+        ]
+        path.write_text("contact_id,contact_date,rep,account,channel\n" + "\n".join(lines) + "\n")
+        return path
+
+    ingest.import_file(con, log("first.csv", 0, 6000))
+    second = log("second.csv", 6000, 2000)
+
+    def work(i: int) -> object:
+        if i == 0:
+            return ingest.import_file(con, second)
+        return [contacts.save_contact(con, contact(f"{i}-{n}", n % 3)) for n in range(3)]
+
+    results = run_together(SESSIONS, work)
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert results[0].accepted == 2000
+    assert all(saved.ok for batch in results[1:] for saved in batch)
+    assert con.execute("select count(*) from contacts").fetchone()[0] == 8000 + 3 * (SESSIONS - 1)
+    assert rollups.current(con)
+    kept = con.execute("select * exclude (rep) from kpi_day order by all").fetchall()
+    rollups.rebuild(con)
+    assert con.execute("select * exclude (rep) from kpi_day order by all").fetchall() == kept
