@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import duckdb
 import pandas as pd
 import streamlit as st
 
-from kpi import access, backup, charts, db, i18n, metrics, preferences, settings
+from kpi import access, backup, charts, db, exports, i18n, metrics, preferences, settings
 from kpi.access import PAGES_BY_ROLE, AccessDenied, Viewer
 from kpi.markdown import escape_markdown
 
@@ -320,6 +321,43 @@ def show_table(
     written = table_formats(frame) | (formats or {})
     shown = frame.style.format(written, na_rep=MISSING) if written else frame
     st.dataframe(shown, placeholder=MISSING, **kwargs)
+
+
+def download_buttons(
+    export: pd.DataFrame,
+    stem: str,
+    sheet: str,
+    key: str,
+    percent_columns: list[str] = (),
+    money_columns: list[str] = (),
+) -> None:
+    """A table's CSV and Excel downloads side by side. The files are written only when a
+    button is clicked, not on every run of the page; the CSV in the language's own way."""
+    buttons = st.container(horizontal=True)
+    buttons.download_button(
+        t("dash_download_csv"),
+        data=partial(exports.frame_to_csv_bytes, export, lang()),
+        file_name=f"{stem}.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        on_click="ignore",
+        key=f"{key}_csv",
+    )
+    buttons.download_button(
+        t("dash_download_xlsx"),
+        data=partial(
+            exports.frame_to_xlsx_bytes,
+            export,
+            sheet=sheet,
+            percent_columns=list(percent_columns),
+            money_columns=list(money_columns),
+        ),
+        file_name=f"{stem}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/table_view:",
+        on_click="ignore",
+        key=f"{key}_xlsx",
+    )
 
 
 def theme_kind() -> str:

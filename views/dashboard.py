@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from functools import partial
 
 import pandas as pd
 import streamlit as st
 
-from kpi import charts, exports, goals, i18n, metrics
+from kpi import charts, goals, i18n, metrics
 from kpi.metrics import Comparison, DashboardKpis, Filters, Window
 from views import goal_texts, tiles
 from views.common import (
     colours,
     date_format,
+    download_buttons,
     fmt_date,
     fmt_money,
     fmt_number,
@@ -305,31 +305,13 @@ def reps_tab(per_rep: pd.DataFrame) -> None:
     headers |= {key: t(f"kpi_{key}") for key in TABLE_KEYS}
     export = table.rename(columns=headers)
     stem = t("dash_file_stem")
-    buttons = st.container(horizontal=True)
-    # The files are written only when a button is clicked, not on every run of the page.
-    buttons.download_button(
-        t("dash_download_csv"),
-        data=partial(exports.frame_to_csv_bytes, export, lang()),
-        file_name=f"{stem}.csv",
-        mime="text/csv",
-        icon=":material/download:",
-        on_click="ignore",
-        key="dash_csv",
-    )
-    buttons.download_button(
-        t("dash_download_xlsx"),
-        data=partial(
-            exports.frame_to_xlsx_bytes,
-            export,
-            sheet=t("dash_sheet"),
-            percent_columns=[headers[k] for k in metrics.RATIO_KEYS],
-            money_columns=[headers["revenue"]],
-        ),
-        file_name=f"{stem}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        icon=":material/table_view:",
-        on_click="ignore",
-        key="dash_xlsx",
+    download_buttons(
+        export,
+        stem,
+        t("dash_sheet"),
+        "dash",
+        percent_columns=[headers[k] for k in metrics.RATIO_KEYS],
+        money_columns=[headers["revenue"]],
     )
 
 

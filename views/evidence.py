@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from functools import partial
 
 import pandas as pd
 import streamlit as st
 
-from kpi import evidence, evidence_charts, exports, metrics
+from kpi import evidence, evidence_charts, metrics
 from kpi.evidence import EvidenceTables
 from kpi.metrics import Filters, Window
 from views.common import (
     colours,
     date_format,
+    download_buttons,
     fmt_date,
     fmt_money,
     fmt_number,
@@ -120,30 +120,13 @@ def evidence_table(name: str, frame: pd.DataFrame, first: dict[str, str]) -> Non
     )
     export = table.rename(columns=headers)
     stem = f"{t('ev_file_stem')}-{t(f'ev_tab_{name}').lower().replace(' ', '-')}"
-    buttons = st.container(horizontal=True)
-    buttons.download_button(
-        t("dash_download_csv"),
-        data=partial(exports.frame_to_csv_bytes, export, lang()),
-        file_name=f"{stem}.csv",
-        mime="text/csv",
-        icon=":material/download:",
-        on_click="ignore",
-        key=f"ev_csv_{name}",
-    )
-    buttons.download_button(
-        t("dash_download_xlsx"),
-        data=partial(
-            exports.frame_to_xlsx_bytes,
-            export,
-            sheet=t("ev_sheet"),
-            percent_columns=[v for k, v in headers.items() if "win_rate" in k],
-            money_columns=[v for k, v in headers.items() if k.endswith("revenue_per_quote")],
-        ),
-        file_name=f"{stem}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        icon=":material/table_view:",
-        on_click="ignore",
-        key=f"ev_xlsx_{name}",
+    download_buttons(
+        export,
+        stem,
+        t("ev_sheet"),
+        f"ev_{name}",
+        percent_columns=[v for k, v in headers.items() if "win_rate" in k],
+        money_columns=[v for k, v in headers.items() if k.endswith("revenue_per_quote")],
     )
 
 
