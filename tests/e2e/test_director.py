@@ -193,6 +193,8 @@ def test_no_table_shows_none_nan_or_null(demo_server, browser):
         seen["reflection"] = table_texts(tab)
         open_page(tab, demo_server, "training", "nl")
         seen["training"] = table_texts(tab)
+        open_page(tab, demo_server, "evidence", "nl")
+        seen["evidence"] = table_texts(tab)
 
         open_page(tab, demo_server, "import", "nl")
         tab.locator(".st-key-imp_upload input[type=file]").set_input_files(
@@ -215,7 +217,7 @@ def test_no_table_shows_none_nan_or_null(demo_server, browser):
     # The walk saw the tables it meant to: per rep; momentum and overdue; recent contacts;
     # the reflection's tables; the format, the preview and the rejected rows; people and log.
     assert counts["dashboard reps"] == 1 and counts["dashboard relationships"] == 2, counts
-    assert counts["log"] >= 1 and counts["reflection"] >= 1, counts
+    assert counts["log"] >= 1 and counts["reflection"] >= 1 and counts["evidence"] >= 1, counts
     assert counts["import"] == 3 and counts["roster"] >= 1, counts
     for where, tables in seen.items():
         assert_no_missing_words(tables, where)
