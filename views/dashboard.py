@@ -322,7 +322,7 @@ def reps_tab(per_rep: pd.DataFrame) -> None:
             exports.frame_to_xlsx_bytes,
             export,
             sheet=t("dash_sheet"),
-            percent_columns=[headers[k] for k in metrics.RATIO_KEYS],
+            percent_columns=[headers[k] for k in metrics.RATIO_KEYS if k in headers],
             money_columns=[headers["revenue"]],
         ),
         file_name=f"{stem}.xlsx",
