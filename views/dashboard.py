@@ -460,6 +460,9 @@ def render() -> None:
             rows=(3, 2, 2),
             **kpis,
         )
+        recorded = comparison.current["recorded_share"]
+        if recorded is not None and recorded < 1:  # a rate measured on 14% must say so
+            st.caption(t("dash_recorded_share", share=fmt_pct(recorded)))
     with activity_col:
         show_group(
             t("dash_group_activity"), ":material/call:", metrics.ACTIVITY_KEYS, (2, 2, 1), **kpis
