@@ -329,6 +329,9 @@ def select_list(match: Match, bound: set[str]) -> dict[str, str]:
                 " end, '')"
             )
     date_text = f"coalesce({raw('done_date')}, {raw('date')})"
+    # An activity dated after today has not happened yet, whatever its status says (a Data
+    # Loader export of Event has no status at all).
+    kinds.append(f"case when try_cast({_date(date_text)} as date) > $today then 'planned' end")
     owner = raw("owner")
     rep = (
         f"case when strpos({owner}, '@') > 0 then {owner}"

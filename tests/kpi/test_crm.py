@@ -97,6 +97,29 @@ LAYOUTS = [
         id="salesforce-data-loader",
     ),
     pytest.param(
+        "salesforce_dataloader_event.csv",  # Event: no status; one dated after today
+        "salesforce",
+        (3, 2, 0),
+        {"planned": 1},
+        [
+            (
+                "salesforce:00U5g00000Ev001AAA",
+                D(2026, 3, 9),
+                "0055g00000XyZ12AAB",
+                "0015g00000Acme1AAA",
+                "0035g00000Piet1AAA",
+            ),
+            (
+                "salesforce:00U5g00000Ev002AAA",
+                D(2026, 3, 10),
+                "0055g00000XyZ12AAB",
+                "0015g00000Acme1AAA",
+                None,
+            ),
+        ],
+        id="salesforce-data-loader-event",
+    ),
+    pytest.param(
         "pipedrive_plain.csv",  # Done / To do; the date it was marked done, else its due date
         "pipedrive",
         (6, 3, 0),
@@ -140,6 +163,7 @@ def test_each_layout_is_recognised_and_read(con, name, layout, counts, apart, ro
 def test_channels_from_the_activity_kind(con):
     imported(con, "pipedrive_plain.csv")
     imported(con, "salesforce_dataloader_task.csv")
+    imported(con, "salesforce_dataloader_event.csv")
     channels = dict(con.execute("select contact_id, channel::varchar from contacts").fetchall())
     assert channels == {
         "pipedrive:7001": "phone",  # call
@@ -147,6 +171,8 @@ def test_channels_from_the_activity_kind(con):
         "pipedrive:7006": "email",
         "salesforce:00T5g00000AbCdEAAV": "phone",  # Type Call
         "salesforce:00T5g00000AbCdFAAV": "email",  # Type empty, TaskSubtype Email
+        "salesforce:00U5g00000Ev001AAA": "visit",  # Type Meeting
+        "salesforce:00U5g00000Ev002AAA": "visit",  # Type empty, EventSubtype Event
     }
 
 
