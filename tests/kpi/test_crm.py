@@ -409,3 +409,30 @@ def test_layouts_are_data():
         assert set(layout.vocabularies) <= set(crm.ROLES)
         for value in layout.types.values():
             assert value in crm.CHANNELS or value.isidentifier()
+
+
+def test_a_salesforce_report_as_xlsx_with_its_footer(con, tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Assigned", "Subject", "Date", "Company / Account", "Contact", "Type", "Status"])
+    sheet.append(["Anouk Peters", "Call", dt.datetime(2026, 3, 2), "Acme BV", "Piet", "Call",
+                  "Completed"])  # fmt: skip
+    sheet.append(["Bram Smit", "Visit", "5-3-2026", "Acme BV", None, "Meeting", "Completed"])
+    sheet.append([])
+    sheet.append(["Grand Totals (2 records)"])
+    sheet.append(["Confidential Information - Do Not Distribute"])
+    sheet.append(["Copyright (c) 2000-2026 salesforce.com, inc. All rights reserved."])
+    path = tmp_path / "report.xlsx"
+    book.save(path)
+    result = ingest.import_file(con, path, today=TODAY)
+    assert (result.layout, result.rows_read, result.accepted, result.rejected) == (
+        "salesforce",
+        2,
+        2,
+        0,
+    )
+    assert [(r[1], r[2], r[5]) for r in stored(con)] == [
+        (D(2026, 3, 2), "anouk@x.nl", "phone"),
+        (D(2026, 3, 5), "bram@x.nl", "visit"),
+    ]
