@@ -272,11 +272,12 @@ def params(con: duckdb.DuckDBPyConnection, match: Match) -> dict[str, object]:
             out[f"crm_{role}_k"] = list(vocabulary.values)
             out[f"crm_{role}_v"] = list(vocabulary.values.values())
             out[f"crm_{role}_other"] = vocabulary.other
-    names: dict[str, str] = {}
-    for name, email in con.execute(
-        "select name, email from roster where email is not null order by email_key"
-    ).fetchall():
-        names.setdefault(name.strip(WHITESPACE).lower(), email)
+    # A name two people share on the roster matches neither: the rep stays as the CRM wrote it.
+    names: dict[str, str | None] = {}
+    for name, email in con.execute("select name, email from roster order by email_key").fetchall():
+        key = name.strip(WHITESPACE).lower()
+        names[key] = None if key in names else email
+    names = {key: email for key, email in names.items() if email is not None}
     if names:
         out["crm_names_k"] = list(names)
         out["crm_names_v"] = list(names.values())

@@ -233,9 +233,23 @@ def test_owner_names_are_matched_to_the_roster(con, tmp_path):
         ("hubspot:2", "Anouk Peters-de Wit"),
         ("hubspot:3", "Bram@X.nl"),
     ]
+    # A name two people share matches neither.
+    roster.replace_roster(con, [*ROSTER, ("anouk.p@x.nl", "Anouk Peters", "Zuid", "rep")])
+    path.write_text(
+        "Record ID,Activity date,Activity assigned to,Associated Company,Call outcome\n"
+        "4,2026-03-03 09:00,Anouk Peters,Acme,Connected\n",
+        encoding="utf-8",
+    )
+    ingest.import_file(con, path, today=TODAY)
+    assert stored(con)[-1][:3] == ("hubspot:4", D(2026, 3, 3), "Anouk Peters")
     # The matched rep is the same rep as the form's contacts: one row per rep.
     per_rep = metrics.kpi_frame(con, by="rep")
-    assert sorted(per_rep["rep_key"]) == ["anouk peters-de wit", "anouk@x.nl", "bram@x.nl"]
+    assert sorted(per_rep["rep_key"]) == [
+        "anouk peters",
+        "anouk peters-de wit",
+        "anouk@x.nl",
+        "bram@x.nl",
+    ]
 
 
 def record_on_the_form(con, contact_id: str, **answers: object) -> None:
