@@ -65,6 +65,9 @@ class CrmLayout:
     kind_headers: dict[str, str] = field(default_factory=dict)
     prefix: str = ""
     footers: tuple[str, ...] = ()  # rows that are no data (a report's totals and notices)
+    # Dates in the user's locale: day first (nl, en-GB) or month first (en-US), told per file
+    # (date_order_sql).
+    locale_dates: bool = False
 
 
 _COMMON_TYPES = {"call": "phone", "meeting": "visit", "email": "email", "task": "task"}
@@ -134,6 +137,7 @@ SALESFORCE_REPORT = CrmLayout(
         "status": Vocabulary({"completed": CONTACT}, other="planned"),
         "outcome": Vocabulary(_CALL_ATTEMPTS),
     },
+    locale_dates=True,
     footers=(
         r"Grand Totals \(\d+ records?\)",
         r"Confidential Information - Do Not Distribute",
@@ -209,6 +213,7 @@ class Match:
     columns: dict[str, int]
     file_kind: str | None
     ignored: list[str]
+    month_first: bool = False  # its locale dates put the month first (see date_order_sql)
 
     @property
     def source(self) -> str:
@@ -284,17 +289,40 @@ def params(con: duckdb.DuckDBPyConnection, match: Match) -> dict[str, object]:
     return out
 
 
-def _date(text: str) -> str:
+def date_order_sql(match: Match, reader: str) -> str | None:
+    """SQL over `reader` (file columns c0..cN) that says whether the file's locale dates put the
+    month first: some date's second number is over 12 and no date's first one is. Otherwise the
+    day comes first (nl, en-GB), and a date that is no date that way is rejected; a file whose
+    every day is 12 or less reads day first (a Dutch team's export). None for a layout without
+    locale dates."""
+    if not match.layout.locale_dates or "date" not in match.columns:
+        return None
+    part = (
+        "try_cast(regexp_extract(d, '^(\\d{{1,2}})[-/.](\\d{{1,2}})[-/.]\\d{{4}}', {n}) as integer)"
+    )
+    return (
+        f"select coalesce(bool_or({part.format(n=2)} > 12), false)"
+        f" and not coalesce(bool_or({part.format(n=1)} > 12), false)"
+        f" from (select trim(c{match.columns['date']}) as d from {reader})"
+    )
+
+
+def _date(text: str, month_first: bool = False) -> str:
     """SQL: a CRM's date text as ISO text (its time of day dropped): ISO with a time, a locale
-    date with the day first (5-3-2026, 05/03/2026, 5.3.2026), or an Excel serial number (an
-    .xlsx cell without a date format). Anything else stays as it is: the validation rejects it
-    as a bad date."""
+    date with the day first (5-3-2026, 05/03/2026, 5.3.2026; the month first when told), or an
+    Excel serial number (an .xlsx cell without a date format). Anything else stays as it is:
+    the validation rejects it as a bad date."""
+    formats = (
+        "['%m-%d-%Y', '%m/%d/%Y', '%m.%d.%Y']"
+        if month_first
+        else "['%d-%m-%Y', '%d/%m/%Y', '%d.%m.%Y']"
+    )
     return (
         f"case when {text} is null then null"
         f" when regexp_full_match({text}, '\\d{{4}}-\\d{{2}}-\\d{{2}}([ T].*)?') then left({text}, 10)"
         f" when regexp_full_match({text}, '\\d{{1,2}}[-/.]\\d{{1,2}}[-/.]\\d{{4}}([ ,T].*)?')"
         f" then coalesce(try_strptime(regexp_extract({text}, '^[0-9./-]+'),"
-        " ['%d-%m-%Y', '%d/%m/%Y', '%d.%m.%Y'])::date::varchar, "
+        f" {formats})::date::varchar, "
         f"{text})"
         f" when regexp_full_match({text}, '\\d{{5}}(\\.\\d+)?')"
         f" then (date '1899-12-30' + floor({text}::double)::integer)::varchar"
@@ -332,7 +360,9 @@ def select_list(match: Match, bound: set[str]) -> dict[str, str]:
     date_text = f"coalesce({raw('done_date')}, {raw('date')})"
     # An activity dated after today has not happened yet, whatever its status says (a Data
     # Loader export of Event has no status at all).
-    kinds.append(f"case when try_cast({_date(date_text)} as date) > $today then 'planned' end")
+    kinds.append(
+        f"case when try_cast({_date(date_text, match.month_first)} as date) > $today then 'planned' end"
+    )
     owner = raw("owner")
     rep = (
         f"case when strpos({owner}, '@') > 0 then {owner}"
@@ -347,7 +377,7 @@ def select_list(match: Match, bound: set[str]) -> dict[str, str]:
         + ", ".join(
             f"coalesce({part}, '')"
             for part in (
-                _date(date_text),
+                _date(date_text, match.month_first),
                 f"lower({owner})",
                 low("account"),
                 raw("subject"),
@@ -358,7 +388,7 @@ def select_list(match: Match, bound: set[str]) -> dict[str, str]:
     )
     return {
         "contact_id": f"$crm_source || ':' || coalesce({raw('id')}, {made})",
-        "contact_date": _date(date_text),
+        "contact_date": _date(date_text, match.month_first),
         "rep": rep,
         "account": raw("account"),
         "contact_person": raw("person"),

@@ -11,7 +11,7 @@ import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import duckdb
@@ -484,6 +484,17 @@ def _layout_params(con: duckdb.DuckDBPyConnection, layout: _Layout) -> dict[str,
     return {"has_level": has_level} | (crm.params(con, layout.crm) if layout.crm else {})
 
 
+def _with_date_order(
+    con: duckdb.DuckDBPyConnection, layout: _Layout, reader: str, params: dict[str, object]
+) -> _Layout:
+    """The layout with its locale dates' order as the file's dates tell it (kpi.crm)."""
+    sql = crm.date_order_sql(layout.crm, reader) if layout.crm is not None else None
+    if sql is None:
+        return layout
+    month_first = bool(con.execute(sql, params).fetchone()[0])
+    return replace(layout, crm=replace(layout.crm, month_first=month_first))
+
+
 def _source(
     layout: _Layout, reader: str, line: str, raw: str, shape: str, bound: Iterable[str] = ()
 ) -> str:
@@ -556,6 +567,7 @@ def _validate_fast(
     the result can be used. False, with nothing kept, when DuckDB cannot read the file so.
     """
     try:
+        layout = _with_date_order(con, layout, _READ_FILE, _read_file_params(path, layout))
         extra = _layout_params(con, layout)
         validate(
             con,
@@ -690,6 +702,7 @@ def _validate_careful(
     reader = f"""read_csv($path, delim = ',', quote = '"', escape = '"', header = false,
                           columns = $columns, auto_detect = false, strict_mode = true,
                           {_STAGE_SIZES})"""
+    layout = _with_date_order(con, layout, reader, {"path": str(out), "columns": columns})
     extra = _layout_params(con, layout)
     source = _source(layout, reader, "__l", "__r", "nullif(__s, '')", extra)
     # Structure-problem rows are all empty fields; keep them anyway (they are rejects).

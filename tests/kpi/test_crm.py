@@ -450,3 +450,34 @@ def test_a_salesforce_report_as_xlsx_with_its_footer(con, tmp_path):
         (D(2026, 3, 2), "anouk@x.nl", "phone"),
         (D(2026, 3, 5), "bram@x.nl", "visit"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("dates", "stored_dates", "rejected"),
+    [
+        # en-US: the month first, told by a day over 12 in the second place
+        (["3/5/2026", "3/15/2026 10:30 AM"], [D(2026, 3, 5), D(2026, 3, 15)], 0),
+        # nl / en-GB: the day first
+        (["05/03/2026", "15/03/2026"], [D(2026, 3, 5), D(2026, 3, 15)], 0),
+        # nothing tells: the day first, as a Dutch team's export
+        (["5-3-2026", "6-3-2026"], [D(2026, 3, 5), D(2026, 3, 6)], 0),
+        # both orders in one file: read day first, the date that is none so is rejected
+        (["15/03/2026", "3/15/2026"], [D(2026, 3, 15)], 1),
+    ],
+    ids=["month-first", "day-first", "undecided", "mixed"],
+)
+def test_a_reports_locale_dates_in_the_order_the_file_tells(
+    con, tmp_path, dates, stored_dates, rejected
+):
+    path = tmp_path / "report.csv"
+    rows = "".join(
+        f'"Anouk Peters","Call {i}","{d}","Acme BV","Call","Completed"\r\n'
+        for i, d in enumerate(dates)
+    )
+    path.write_text(
+        '"Assigned","Subject","Date","Company / Account","Type","Status"\r\n' + rows,
+        encoding="utf-8",
+    )
+    result = ingest.import_file(con, path, today=TODAY)
+    assert result.rejected == rejected
+    assert [r[1] for r in stored(con)] == stored_dates
