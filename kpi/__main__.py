@@ -181,11 +181,15 @@ def cmd_import(con: duckdb.DuckDBPyConnection, args: argparse.Namespace) -> int:
                 {
                     "accepted": sum(r.accepted for r in results),
                     "rejected": sum(r.rejected for r in results),
+                    "not_contacts": sum(r.not_contacts for r in results),
                     "files": [
                         {
                             "path": r.path,
                             "accepted": r.accepted,
                             "rejected": r.rejected,
+                            "not_contacts": r.not_contacts,
+                            "not_contacts_by_kind": r.not_contacts_by_kind,
+                            "layout": r.layout,
                             "skipped": r.skipped,
                         }
                         for r in results
@@ -200,8 +204,14 @@ def cmd_import(con: duckdb.DuckDBPyConnection, args: argparse.Namespace) -> int:
                 print(f"{r.path}: skipped (this content was imported before)")
                 continue
             extra = f" ({r.updated} updated)" if r.updated else ""
+            apart = ""
+            if r.not_contacts:
+                kinds = ", ".join(f"{n} {kind}" for kind, n in r.not_contacts_by_kind.items())
+                apart = f", {r.not_contacts} not a contact ({kinds})"
+            crm = f" [{r.layout} export]" if r.layout != "commitboard" else ""
             print(
-                f"{r.path}: {r.rows_read} rows read, {r.accepted} accepted{extra}, {r.rejected} rejected"
+                f"{r.path}{crm}: {r.rows_read} rows read, {r.accepted} accepted{extra},"
+                f" {r.rejected} rejected{apart}"
             )
             if r.ignored_columns:
                 print(f"  ignored columns: {', '.join(r.ignored_columns)}")
@@ -231,7 +241,8 @@ def cmd_summary(con: duckdb.DuckDBPyConnection, args: argparse.Namespace) -> int
         return EXIT_OK
     print(_table([(k, _fmt(k, kpis[k])) for k in metrics.ACTIVITY_KEYS], ["activity", "value"]))
     print()
-    print(_table([(k, _fmt(k, kpis[k])) for k in metrics.COMMITMENT_KEYS], ["commitment", "value"]))
+    commitment = metrics.COMMITMENT_KEYS + metrics.COVERAGE_KEYS
+    print(_table([(k, _fmt(k, kpis[k])) for k in commitment], ["commitment", "value"]))
     return EXIT_OK
 
 

@@ -58,11 +58,11 @@ def _stage_one(cur: duckdb.DuckDBPyConnection, values: dict[str, object]) -> Non
     cur.execute(
         f"""
         create or replace temp table stage (
-            __line integer, __shape varchar, __raw varchar, {_STAGE_COLUMNS})
+            __line integer, __shape varchar, __raw varchar, __kind varchar, {_STAGE_COLUMNS})
         """
     )
     cur.execute(
-        f"insert into stage values (1, null, null, {_STAGE_VALUES})",
+        f"insert into stage values (1, null, null, null, {_STAGE_VALUES})",
         {name: _text(values.get(name)) for name in F.FIELD_NAMES},
     )
 

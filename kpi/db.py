@@ -19,7 +19,7 @@ _CHECKOUT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = (
     (_CHECKOUT if (_CHECKOUT / "app.py").exists() else Path()) / "data" / "commitboard.duckdb"
 )
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 
 class StoreError(Exception):
@@ -184,6 +184,17 @@ create table goal_changes (
     after_value varchar               -- and after, null when removed
 );
 """
+
+
+def _v8(con: duckdb.DuckDBPyConnection) -> None:
+    """v8: contacts from a CRM export (DOMAIN.md): a commitment level may be not recorded (null;
+    the contacts there are keep theirs), kpi_day counts the recorded ones per rep and day, and
+    an import keeps how many of its rows were not a contact."""
+    con.execute("alter table contacts alter column commitment_level drop not null")
+    con.execute("alter table imported_files add column not_contacts bigint default 0")
+    rollups.count_recorded(con)
+
+
 # v6: one more rollup, the contacts per rep, account and month (kpi/rollups.py, account_month),
 # filled from the contacts there are: the relationship lists, the heatmap and the form's list of
 # accounts read it instead of every contact (10M contacts: 4 s, once).
@@ -195,6 +206,7 @@ MIGRATIONS: list[str | Callable[[duckdb.DuckDBPyConnection], None]] = [
     _V5,
     rollups.count_months,
     _V7,
+    _v8,
 ]
 assert len(MIGRATIONS) == SCHEMA_VERSION
 

@@ -11,14 +11,14 @@ import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
+from kpi import crm, rollups
 from kpi import fields as F
-from kpi import rollups
 from kpi.db import bump_version, transaction
 from kpi.reasons import FileUnreadable, row_reason_text
 
@@ -43,6 +43,14 @@ class FileResult:
     skipped: bool = False
     ignored_columns: list[str] = field(default_factory=list)
     file_id: int | None = None
+    layout: str = "commitboard"  # or the CRM whose export it is (kpi.crm)
+    # Rows that are no conversation with a customer (a call not answered, a meeting planned),
+    # by kind: counted apart, never dropped; rows_read = accepted + rejected + not_contacts.
+    not_contacts_by_kind: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def not_contacts(self) -> int:
+        return sum(self.not_contacts_by_kind.values())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -160,13 +168,15 @@ def _build_validation_sql() -> str:
                 f" then 'bad_decimal:{c}' end"
             )
         elif f.kind == "level":
+            # Empty is 0 in a file with the column; a file without it (a CRM's export) leaves
+            # the level not recorded (DOMAIN.md).
             parsed.append(
                 f"case when strlen(v_{c}) = 1 and v_{c} between '0' and '4' then v_{c}::tinyint"
-                f" when {r} is null then 0"
+                f" when {r} is null then if($has_level, 0, null)"
                 f" when regexp_full_match({r}, '[0-4]') then {r}::tinyint end as p_{c}"
             )
             typed.append(f"p_{c} as {c}")
-            reasons.append(f"case when p_{c} is null then 'bad_level:{c}' end")
+            reasons.append(f"case when p_{c} is null and {r} is not null then 'bad_level:{c}' end")
         if f.required:
             missing = f"p_{c} is null and {r} is null" if f.kind in _VOCABULARY else f"{r} is null"
             reasons.append(f"case when {missing} then 'missing:{c}' end")
@@ -179,14 +189,17 @@ def _build_validation_sql() -> str:
     return f"""
     create or replace temp table validated as
     with t as (
-        select s.__line, s.__raw, s.__shape, {", ".join(trimmed)}
+        select s.__line, s.__raw, s.__shape, s.__kind, {", ".join(trimmed)}
         from (<source>) as s
     ),
     c as (select *, {", ".join(cleaned)} from t),
     p as (select *, {", ".join(parsed)} from c)
     select __line as line, __raw as raw,
         {", ".join(typed)},
+        case when __shape is null then __kind end as not_contact,
+        -- null for a row that is not a contact: neither accepted nor rejected
         case when __shape is not null then ['bad_shape:' || __shape]
+             when __kind is not null then null
              -- most rows break no rule: skip building a list for them
              when coalesce({", ".join(reasons)}) is null then []::varchar[]
              else list_filter([{", ".join(reasons)}], r -> r is not null) end as reasons
@@ -199,6 +212,7 @@ _VALIDATION_TEMPLATE = _build_validation_sql()
 
 def _validation_params(today: dt.date) -> dict[str, object]:
     params: dict[str, object] = {
+        "has_level": True,
         "bool_true": list(F.BOOL_TRUE),
         "bool_false": list(F.BOOL_FALSE),
         "today": today,
@@ -219,8 +233,10 @@ def validate(
 ) -> None:
     """Validate `source` into temp table `validated`: typed values and every reason per row.
 
-    The source gives raw text per canonical column plus __line, __raw and __shape (a CSV
-    structure problem). Contact ids repeated within the source are rejected, all of them.
+    The source gives raw text per canonical column plus __line, __raw, __shape (a CSV
+    structure problem) and __kind (the kind of a row that is not a contact, which then has no
+    reasons: null). Contact ids repeated within the source are rejected, all of them. Parameter
+    has_level false: the source has no commitment_level column (levels not recorded).
     """
     con.execute(
         _VALIDATION_TEMPLATE.replace("<source>", source),
@@ -229,8 +245,8 @@ def validate(
     con.execute(
         """
         update validated set reasons = list_append(reasons, 'duplicate_id:contact_id')
-        where contact_id in (
-            select contact_id from validated where contact_id is not null
+        where reasons is not null and contact_id in (
+            select contact_id from validated where contact_id is not null and reasons is not null
             group by contact_id having count(*) > 1)
         """
     )
@@ -242,11 +258,27 @@ _STATUS = "case when {v}commitment_level >= 1 then coalesce({v}commitment_status
 _SELECT_COLS = ", ".join(
     _STATUS.format(v="") if c == "commitment_status" else c for c in F.FIELD_NAMES
 )
-UPDATE_SET = ", ".join(
-    f"{c} = " + (_STATUS.format(v="v.") if c == "commitment_status" else f"v.{c}")
-    for c in F.FIELD_NAMES
-    if c != "contact_id"
-)
+
+
+def update_set(columns: Iterable[str] = F.FIELD_NAMES) -> str:
+    """The SET list that updates a contact from `validated` (as v) with the given columns, and
+    only those: an upsert changes only the columns its file has (DOMAIN.md), so next week's
+    CRM export never erases a level, commitment or answer a rep recorded meanwhile. The
+    status follows the level as on insert, from the file's status or else the one stored."""
+    have = set(columns)
+    sets = [f"{c} = v.{c}" for c in F.FIELD_NAMES if c in have and c != "contact_id"]
+    if "commitment_level" in have or "commitment_status" in have:
+        level = "v." if "commitment_level" in have else "contacts."
+        status = "v." if "commitment_status" in have else "contacts."
+        sets = [s for s in sets if not s.startswith("commitment_status ")]
+        sets.append(
+            f"commitment_status = case when {level}commitment_level >= 1"
+            f" then coalesce({status}commitment_status, 'open') end"
+        )
+    return ", ".join(sets)
+
+
+UPDATE_SET = update_set()
 # The matching key of a rep or account: trimmed and case-folded. trim() is slow (it looks up each
 # character's Unicode class), and a validated value is already trimmed of WHITESPACE: for plain
 # ASCII (as many bytes as characters) there is nothing left for trim() to take off.
@@ -261,9 +293,14 @@ _REPLACED = (
 
 
 def write_validated(
-    con: duckdb.DuckDBPyConnection, *, source: str, file_id: int | None
+    con: duckdb.DuckDBPyConnection,
+    *,
+    source: str,
+    file_id: int | None,
+    columns: Iterable[str] = F.FIELD_NAMES,
 ) -> tuple[int, int, int | None]:
-    """Write the accepted rows of `validated` to contacts: (inserted, updated, last new id)."""
+    """Write the accepted rows of `validated` to contacts: (inserted, updated, last new id).
+    A contact the file updates changes only in `columns`, the ones the file has."""
     params = {"source": source, "file_id": file_id}
     # Matching on contact_id costs a join over the whole file; skip it when it cannot match.
     may_match = con.execute(
@@ -275,7 +312,7 @@ def write_validated(
     if may_match:
         updated = con.execute(
             f"""
-            update contacts set {UPDATE_SET},
+            update contacts set {update_set(columns)},
                 rep_key = {_KEY.format(v="v.rep")}, account_key = {_KEY.format(v="v.account")},
                 source = $source, file_id = $file_id, line = v.line, updated_at = current_timestamp
             from validated as v
@@ -313,6 +350,15 @@ class _Layout:
     headers: list[str]  # as found in the file
     mapping: dict[int, str]  # file column index -> canonical field
     ignored: list[str]
+    crm: crm.Match | None = None  # a CRM's export (then mapping is empty)
+
+    @property
+    def name(self) -> str:
+        return self.crm.source if self.crm else "commitboard"
+
+    def fields(self) -> set[str]:
+        """The canonical columns the file gives (an upsert changes only these)."""
+        return self.crm.fields() if self.crm else set(self.mapping.values())
 
 
 def sniff_delimiter(header_line: str) -> str:
@@ -328,6 +374,9 @@ def sniff_delimiter(header_line: str) -> str:
 
 
 def read_layout(headers: list[str], delimiter: str) -> _Layout:
+    known = crm.recognise(headers)
+    if known is not None:
+        return _Layout(delimiter, headers, {}, known.ignored, known)
     mapping: dict[int, str] = {}
     seen: dict[str, str] = {}
     ignored: list[str] = []
@@ -425,13 +474,43 @@ def _quote(value: str, delimiter: str) -> str:
     return value
 
 
-def _source(layout: _Layout, reader: str, line: str, raw: str, shape: str) -> str:
-    """A select over `reader` giving the canonical columns from file columns c0..cN."""
-    by_name = {name: i for i, name in layout.mapping.items()}
-    cols = ", ".join(
-        f"c{by_name[f.name]} as {f.name}" if f.name in by_name else f"null::varchar as {f.name}"
-        for f in F.FIELDS
-    )
+_NULL = "null::varchar"  # a canonical column the layout does not give
+
+
+def _layout_params(con: duckdb.DuckDBPyConnection, layout: _Layout) -> dict[str, object]:
+    """What validating a file of this layout binds beyond the file: whether it has levels at
+    all, and a CRM layout's vocabularies and roster names."""
+    has_level = "commitment_level" in layout.mapping.values()
+    return {"has_level": has_level} | (crm.params(con, layout.crm) if layout.crm else {})
+
+
+def _with_date_order(
+    con: duckdb.DuckDBPyConnection, layout: _Layout, reader: str, params: dict[str, object]
+) -> _Layout:
+    """The layout with its locale dates' order as the file's dates tell it (kpi.crm)."""
+    sql = crm.date_order_sql(layout.crm, reader) if layout.crm is not None else None
+    if sql is None:
+        return layout
+    month_first = bool(con.execute(sql, params).fetchone()[0])
+    return replace(layout, crm=replace(layout.crm, month_first=month_first))
+
+
+def _source(
+    layout: _Layout, reader: str, line: str, raw: str, shape: str, bound: Iterable[str] = ()
+) -> str:
+    """A select over `reader` giving the canonical columns (and __kind) from file columns
+    c0..cN; `bound` names the _layout_params() given."""
+    if layout.crm is not None:
+        exprs = crm.select_list(layout.crm, set(bound))
+        cols = ", ".join(f"{exprs.get(f.name) or _NULL} as {f.name}" for f in F.FIELDS)
+        cols += f", {exprs['__kind']} as __kind"
+    else:
+        by_name = {name: i for i, name in layout.mapping.items()}
+        cols = ", ".join(
+            f"c{by_name[f.name]} as {f.name}" if f.name in by_name else f"null::varchar as {f.name}"
+            for f in F.FIELDS
+        )
+        cols += ", null::varchar as __kind"
     # DuckDB reads an empty field as null: a row of only delimiters is skipped like a blank line.
     every = ", ".join(f"c{i}" for i in range(len(layout.headers)))
     return (
@@ -488,10 +567,12 @@ def _validate_fast(
     the result can be used. False, with nothing kept, when DuckDB cannot read the file so.
     """
     try:
+        layout = _with_date_order(con, layout, _READ_FILE, _read_file_params(path, layout))
+        extra = _layout_params(con, layout)
         validate(
             con,
-            _source(layout, _READ_FILE, "null::integer", "null::varchar", "null::varchar"),
-            _read_file_params(path, layout),
+            _source(layout, _READ_FILE, "null::integer", "null::varchar", "null::varchar", extra),
+            _read_file_params(path, layout) | extra,
             today,
         )
     except duckdb.Error:  # not a CSV DuckDB can read as UTF-8: the careful path decides
@@ -602,6 +683,8 @@ def _validate_careful(
         for line, record in records:
             if not record or not any(record):
                 continue
+            if layout.crm is not None and layout.crm.is_footer(record):
+                continue  # a report's totals and notices: no data
             if isinstance(record, _Broken):
                 writer.writerow([line, record.shape, _kept(record[0]), *([""] * n)])
                 continue
@@ -619,10 +702,12 @@ def _validate_careful(
     reader = f"""read_csv($path, delim = ',', quote = '"', escape = '"', header = false,
                           columns = $columns, auto_detect = false, strict_mode = true,
                           {_STAGE_SIZES})"""
-    source = _source(layout, reader, "__l", "__r", "nullif(__s, '')")
+    layout = _with_date_order(con, layout, reader, {"path": str(out), "columns": columns})
+    extra = _layout_params(con, layout)
+    source = _source(layout, reader, "__l", "__r", "nullif(__s, '')", extra)
     # Structure-problem rows are all empty fields; keep them anyway (they are rejects).
     source = source.replace(" where coalesce(", " where __s is not null or coalesce(")
-    validate(con, source, {"path": str(out), "columns": columns}, today)
+    validate(con, source, {"path": str(out), "columns": columns} | extra, today)
 
 
 def _kept(raw: str) -> str:
@@ -767,6 +852,7 @@ def _import(
         delimiter, headers = _read_header(path, encoding)
         layout = read_layout(headers, delimiter)
     result.ignored_columns = layout.ignored
+    result.layout = layout.name
     if cur.execute("select 1 from imported_files where sha256 = ?", [digest]).fetchone():
         result.skipped = True
         return
@@ -789,16 +875,25 @@ def _import(
         # The rollups change with the rows, in this transaction: by the rows the file replaces
         # (their old values) and by every row it writes, all of which carry its file_id.
         change = rollups.BulkChange(c, _REPLACED)
-        inserted, updated, _ = write_validated(c, source="import", file_id=file_id)
+        inserted, updated, _ = write_validated(
+            c, source="import", file_id=file_id, columns=layout.fields()
+        )
         change.done("file_id = $file_id", {"file_id": file_id})
         rejected = _write_rejects(c, file_id, layout, raw_of)
         result.file_id = file_id
         result.accepted = inserted + updated
         result.updated = updated
         result.rejected = rejected
-        result.rows_read = result.accepted + result.rejected
+        result.not_contacts_by_kind = dict(
+            c.execute(
+                "select not_contact, count(*) from validated where not_contact is not null"
+                " group by all order by all"
+            ).fetchall()
+        )
+        result.rows_read = result.accepted + result.rejected + result.not_contacts
         c.execute(
-            "insert into imported_files values (?, ?, ?, ?, ?, ?, ?, ?, current_timestamp)",
+            "insert into imported_files (id, path, name, sha256, rows_read, accepted, updated,"
+            " rejected, not_contacts) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 file_id,
                 str(path),
@@ -808,6 +903,7 @@ def _import(
                 result.accepted,
                 updated,
                 result.rejected,
+                result.not_contacts,
             ],
         )
         bump_version(c)

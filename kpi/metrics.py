@@ -25,8 +25,13 @@ COMMITMENT_KEYS: tuple[str, ...] = (
     "learning_moments",
 )
 KPI_KEYS: tuple[str, ...] = ACTIVITY_KEYS + COMMITMENT_KEYS
+# What the commitment KPIs stand on: the share of contacts whose level is recorded (a CRM's
+# export brings none). Reported next to the twelve, not one of them (goals, tiles, tables).
+COVERAGE_KEYS: tuple[str, ...] = ("recorded_share",)
+SUMMARY_KEYS: tuple[str, ...] = KPI_KEYS + COVERAGE_KEYS
 RATIO_KEYS: frozenset[str] = frozenset(
     {
+        "recorded_share",
         "commitment_rate",
         "advance_rate",
         "follow_through",
@@ -170,16 +175,18 @@ COMMITTED = " + ".join(LEVEL_COLUMNS)
 ADVANCED = " + ".join(f"level_{level}" for level in LEVELS if level >= ADVANCE_LEVEL)
 LEVELS_SUM = " + ".join(f"{level} * level_{level}" for level in LEVELS if level > 0)
 
-# Each group holds at least one contact, so only follow-through and quick quotes can divide by 0.
+# Each group holds at least one contact, so only the commitment KPIs (over contacts whose level
+# is recorded), follow-through and quick quotes can divide by 0.
 _KPI_SUMS = f"""
     sum(contacts)::bigint as contacts,
     sum(calls)::bigint as calls,
     sum(appointments)::bigint as appointments,
     sum(quotes)::bigint as quotes,
     coalesce(sum(revenue), 0)::double as revenue,
-    sum({COMMITTED}) / sum(contacts) as commitment_rate,
-    sum({ADVANCED}) / sum(contacts) as advance_rate,
-    sum({LEVELS_SUM}) / sum(contacts) as avg_commitment,
+    sum({COMMITTED}) / nullif(sum(recorded), 0) as commitment_rate,
+    sum({ADVANCED}) / nullif(sum(recorded), 0) as advance_rate,
+    sum({LEVELS_SUM}) / nullif(sum(recorded), 0) as avg_commitment,
+    sum(recorded) / sum(contacts) as recorded_share,
     sum(kept) / nullif(sum(settled), 0) as follow_through,
     sum(quick_quotes) / nullif(sum(quotes), 0) as quick_quote_share,
     sum(reflected) / sum(contacts) as reflection_rate,
@@ -229,7 +236,7 @@ _GROUPINGS: dict[str, tuple[str, ...]] = {
     "week": ("iso_year", "iso_week", "week_start"),
     "team": ("team",),
 }
-FRAME_KPIS: tuple[str, ...] = (*KPI_KEYS, "quick_quotes")
+FRAME_KPIS: tuple[str, ...] = (*SUMMARY_KEYS, "quick_quotes")
 COUNT_KEYS: frozenset[str] = frozenset(
     {"contacts", "calls", "appointments", "quotes", "learning_moments", "quick_quotes"}
 )
@@ -363,17 +370,18 @@ def _kpi_values(row: dict[str, object] | None) -> dict[str, float | int | None]:
     """The 12 KPIs of a totals row: counts as int, the rest as float, None when undefined; for
     a period without contacts (no row) counts 0, revenue 0.0 and ratios undefined."""
     if row is None:
-        return {k: 0 if k in COUNT_KEYS else 0.0 if k == "revenue" else None for k in KPI_KEYS}
+        return {k: 0 if k in COUNT_KEYS else 0.0 if k == "revenue" else None for k in SUMMARY_KEYS}
     return {
         key: None if row[key] is None else int(row[key]) if key in COUNT_KEYS else float(row[key])
-        for key in KPI_KEYS
+        for key in SUMMARY_KEYS
     }
 
 
 def summary(
     con: duckdb.DuckDBPyConnection, window: Window = Window(), filters: Filters = ALL
 ) -> dict[str, float | int | None]:
-    """The 12 KPIs of DOMAIN.md for a window and filters; ratios in 0..1, None when undefined."""
+    """The 12 KPIs of DOMAIN.md for a window and filters, and recorded_share; ratios in 0..1,
+    None when undefined."""
     return _summaries(con, window, filters)["current"]
 
 
@@ -403,7 +411,8 @@ def _summaries(
 def ladder(
     con: duckdb.DuckDBPyConnection, window: Window = Window(), filters: Filters = ALL
 ) -> pd.DataFrame:
-    """Contacts per commitment level 0..4 (every level present, zero when unused)."""
+    """Contacts per commitment level 0..4 (every level present, zero when unused); contacts
+    whose level is not recorded are on no step."""
     return rollups.read(con, LADDER_ROLLUP_SQL, LADDER_SQL, query_params(window, filters))
 
 
@@ -416,12 +425,12 @@ group by l.level order by l.level
 LADDER_ROLLUP_SQL = f"""
 with {REP_DIM_SQL},
 t as (
-    select coalesce(sum(contacts), 0) as contacts,
+    select coalesce(sum(recorded), 0) as recorded,
            {", ".join(f"coalesce(sum({n}), 0) as {n}" for n in LEVEL_COLUMNS)}
     from kpi_day where {WHERE_SQL}
 )
 select l.level as commitment_level,
-       (case l.level when 0 then t.contacts - ({COMMITTED})
+       (case l.level when 0 then t.recorded - ({COMMITTED})
         {" ".join(f"when {level} then level_{level}" for level in LEVELS if level > 0)}
         end)::bigint as contacts_count
 from range(0, 5) as l(level), t
@@ -577,7 +586,9 @@ top as (
 )
 select arg_max(c.account, c.contact_date) over (partition by c.account_key) as account,
        date_trunc('month', c.contact_date)::date as month_start,
-       max(c.commitment_level) over (partition by c.account_key, month_start) as max_level
+       -- 0 when no level is recorded, as account_month counts it
+       coalesce(max(c.commitment_level) over (partition by c.account_key, month_start), 0)::tinyint
+           as max_level
 from c semi join top using (account_key)
 qualify row_number() over (partition by c.account_key, month_start) = 1
 order by account, month_start

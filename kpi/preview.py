@@ -143,6 +143,9 @@ def check_columns(headers: list[str]) -> ColumnCheck:
     """Which headers the import recognises and ignores; raises ingest.FileUnreadable as the import
     would (a required column missing, a column twice)."""
     layout = ingest.read_layout(headers, ",")
+    if layout.crm is not None:  # a CRM's export: its columns by what they stand for
+        given = sorted((i, role) for role, i in layout.crm.columns.items())
+        return ColumnCheck({headers[i].strip(): role for i, role in given}, layout.ignored)
     return ColumnCheck(
         {headers[i].strip(): name for i, name in sorted(layout.mapping.items())}, layout.ignored
     )

@@ -29,6 +29,7 @@ COUNTERS: tuple[str, ...] = (
     "quotes",
     "revenue",
     *LEVEL_COLUMNS,
+    "recorded",
     "kept",
     "settled",
     "reflected",
@@ -94,6 +95,7 @@ DAY_COUNTS = f"""
     count(*) filter (where quote_sent) as quotes,
     coalesce(sum(revenue), 0)::decimal(38, 2) as revenue,
     {", ".join(f"count(*) filter (where commitment_level = {level}) as level_{level}" for level in LEVELS if level > 0)},
+    count(commitment_level) as recorded,
     count(*) filter (where commitment_status = 'kept') as kept,
     count(*) filter (where commitment_status in ('kept', 'broken')) as settled,
     count(*) filter (where would_repeat is not null) as reflected,
@@ -149,7 +151,8 @@ TOP_LEVEL = "greatest({})".format(
 MIRRORS: tuple[tuple[str, str, str], ...] = (
     (
         "quick_basis",
-        "id, account_key, contact_date, rep_key, quote_sent, commitment_level >= $advance",
+        "id, account_key, contact_date, rep_key, quote_sent,"
+        " coalesce(commitment_level >= $advance, false)",
         "quote_sent or commitment_level >= $advance",
     ),
     (
@@ -276,7 +279,7 @@ def recount(con: duckdb.DuckDBPyConnection) -> None:
         ),
         basis as (
             select id, rep_key, account_key, contact_date, quote_sent,
-                   commitment_level >= $advance as advance
+                   coalesce(commitment_level >= $advance, false) as advance
             from contacts where quote_sent or commitment_level >= $advance
         ),
         quick as (select * from ({QUICK_FLAGS_OF_BASIS}) where quote_sent),
@@ -296,6 +299,24 @@ def recount(con: duckdb.DuckDBPyConnection) -> None:
     count_months(con)
     con.execute("delete from rollup_state")
     con.execute(f"insert into rollup_state select {_FINGERPRINT} from contacts")
+
+
+def count_recorded(con: duckdb.DuckDBPyConnection) -> None:
+    """The schema step that added kpi_day's `recorded` (contacts whose level is recorded, schema
+    v8), inside the caller's transaction. Every contact there is has a level (the column was
+    not null until this step), so each day's `recorded` is its `contacts`. The table is built
+    again rather than given a column at its end: recount() fills it by position, in the order
+    of SCHEMA. A database made at this version already has the column (SCHEMA has it)."""
+    has = con.execute(
+        "select count(*) from duckdb_columns() where database_name = current_database()"
+        " and table_name = 'kpi_day' and column_name = 'recorded'"
+    ).fetchone()[0]
+    if has:
+        return
+    con.execute("alter table kpi_day rename to kpi_day_v7")
+    con.execute(SCHEMA)
+    con.execute("insert into kpi_day by name select *, contacts as recorded from kpi_day_v7")
+    con.execute("drop table kpi_day_v7")
 
 
 def count_months(con: duckdb.DuckDBPyConnection) -> None:

@@ -310,7 +310,7 @@ def reps_tab(per_rep: pd.DataFrame) -> None:
         stem,
         t("dash_sheet"),
         "dash",
-        percent_columns=[headers[k] for k in metrics.RATIO_KEYS],
+        percent_columns=[headers[k] for k in metrics.RATIO_KEYS if k in headers],
         money_columns=[headers["revenue"]],
     )
 
@@ -442,6 +442,9 @@ def render() -> None:
             rows=(3, 2, 2),
             **kpis,
         )
+        recorded = comparison.current["recorded_share"]
+        if recorded is not None and recorded < 1:  # a rate measured on 14% must say so
+            st.caption(t("dash_recorded_share", share=fmt_pct(recorded)))
     with activity_col:
         show_group(
             t("dash_group_activity"), ":material/call:", metrics.ACTIVITY_KEYS, (2, 2, 1), **kpis

@@ -87,6 +87,9 @@ def _import(data: bytes, name: str) -> None:
     st.session_state[RESULT] = result
 
 
+CRM_NAMES = {"hubspot": "HubSpot", "salesforce": "Salesforce", "pipedrive": "Pipedrive"}
+
+
 def _metric(key: str, value: int) -> None:
     with st.container(key=f"imp_result_{key}"):
         st.metric(t(f"imp_metric_{key}"), fmt_number(value), help=t(f"imp_metric_{key}_help"))
@@ -116,6 +119,16 @@ def _result(result: ingest.FileResult) -> None:
             _metric("accepted", result.accepted)
             _metric("updated", result.updated)
             _metric("rejected", result.rejected)
+            if result.not_contacts:
+                _metric("not_contacts", result.not_contacts)
+        if result.layout != "commitboard":
+            st.caption(t("imp_layout", crm=CRM_NAMES.get(result.layout, result.layout)))
+        if result.not_contacts:
+            kinds = ", ".join(
+                f"{fmt_number(n)} {t(f'imp_kind_{kind}')}"
+                for kind, n in result.not_contacts_by_kind.items()
+            )
+            st.caption(t("imp_not_contacts", kinds=kinds))
         if result.ignored_columns:
             ignored = escape_markdown(", ".join(result.ignored_columns), inline=True)
             st.caption(t("imp_ignored", cols=ignored))

@@ -64,8 +64,12 @@ def labels(prefix: str, values: Iterable[str]) -> dict[str, str]:
     return {v: t(f"{prefix}_{v}") for v in values}
 
 
-def level_name(level: int) -> str:
-    return f"{level} · {t(f'level_{level}')}"
+def level_name(level: object) -> str:
+    """'2 · Customer acts'; 'Not recorded' for a contact from a CRM export whose level no one
+    has recorded yet (None, NaN)."""
+    if plain(level) is None:
+        return t("level_not_recorded")
+    return f"{int(level)} · {t(f'level_{int(level)}')}"
 
 
 def plain(value: object) -> object:
@@ -432,7 +436,7 @@ def commitment_row(row: dict[str, object], rep: str, today: dt.date) -> None:
     with st.container(border=True):
         text, kept, broken = st.columns([5, 2, 2], vertical_alignment="center")
         with text:
-            st.text(f"{row['account']} · {level_name(int(row['commitment_level']))}")
+            st.text(f"{row['account']} · {level_name(row['commitment_level'])}")
             st.text(row["commitment"] or "")
             # Badges hold only our own texts and dates, never user text.
             if due and due < today:
@@ -471,7 +475,7 @@ def recent(rep: str, account_options: list[str]) -> None:
             field_label("contact_person", lang()): frame["contact_person"].fillna(""),
             field_label("channel", lang()): [t(f"channel_{c}") for c in frame["channel"]],
             field_label("commitment_level", lang()): [
-                level_name(int(n)) for n in frame["commitment_level"]
+                level_name(n) for n in frame["commitment_level"]
             ],
             field_label("commitment", lang()): frame["commitment"].fillna(""),
             field_label("would_repeat", lang()): [
@@ -487,7 +491,7 @@ def recent(rep: str, account_options: list[str]) -> None:
         options=list(rows),
         index=None,
         format_func={
-            i: f"{fmt_date(r['contact_date'])} · {r['account']} · {level_name(int(r['commitment_level']))}"
+            i: f"{fmt_date(r['contact_date'])} · {r['account']} · {level_name(r['commitment_level'])}"
             for i, r in rows.items()
         }.__getitem__,
         placeholder=t("log_edit_placeholder"),

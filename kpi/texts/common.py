@@ -116,6 +116,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "nl": "Contactmomenten die de accountmanager (deels) anders zou doen, of met een geleerde les.",
     },
     # The ladder (DOMAIN.md).
+    "level_not_recorded": {"en": "Not recorded", "nl": "Niet vastgelegd"},
     "level_0": {"en": "No commitment", "nl": "Geen commitment"},
     "level_0_help": {
         "en": 'Agreed to nothing concrete ("let\'s talk again some time").',

@@ -57,6 +57,10 @@ TEXTS: dict[str, dict[str, str]] = {
     # The two groups of KPIs.
     "dash_group_commitment": {"en": "Commitment", "nl": "Commitment"},
     "dash_group_activity": {"en": "Activity", "nl": "Activiteit"},
+    "dash_recorded_share": {
+        "en": "The commitment KPIs count the contacts whose level is recorded: {share} of the contacts in this period. The rest came from a CRM export and wait for their rep.",
+        "nl": "De commitment-KPI's tellen de contactmomenten waarvan het niveau is vastgelegd: {share} van de contactmomenten in deze periode. De rest kwam uit een CRM-export en wacht op de accountmanager.",
+    },
     # Tabs.
     "dash_tab_team": {"en": "Team", "nl": "Team"},
     "dash_tab_trends": {"en": "Trends", "nl": "Trends"},

@@ -63,8 +63,8 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "imp_metric_read": {"en": "Rows read", "nl": "Regels gelezen"},
     "imp_metric_read_help": {
-        "en": "Every non-empty row under the header: accepted plus rejected.",
-        "nl": "Elke niet-lege regel onder de kopregel: geaccepteerd plus afgewezen.",
+        "en": "Every non-empty row under the header: accepted plus rejected (plus, in a CRM's export, the rows that are not a contact).",
+        "nl": "Elke niet-lege regel onder de kopregel: geaccepteerd plus afgewezen (plus, in een CRM-export, de regels die geen contactmoment zijn).",
     },
     "imp_metric_accepted": {"en": "Accepted", "nl": "Geaccepteerd"},
     "imp_metric_accepted_help": {
@@ -76,6 +76,27 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Accepted rows whose contact_id was already known: that contact was updated, not added again.",
         "nl": "Geaccepteerde regels met een bekend contact_id: dat contactmoment is bijgewerkt, niet opnieuw toegevoegd.",
     },
+    "imp_metric_not_contacts": {"en": "Not a contact", "nl": "Geen contactmoment"},
+    "imp_metric_not_contacts_help": {
+        "en": "Activities of the CRM export that were no conversation with a customer (a call not answered, a meeting still planned or cancelled, a task): counted apart, not saved.",
+        "nl": "Activiteiten uit de CRM-export die geen gesprek met een klant waren (een onbeantwoorde belpoging, een nog geplande of geannuleerde afspraak, een taak): apart geteld, niet opgeslagen.",
+    },
+    "imp_not_contacts": {
+        "en": "Not a contact: {kinds}.",
+        "nl": "Geen contactmoment: {kinds}.",
+    },
+    "imp_layout": {
+        "en": "Recognised as an activity export of {crm}. Commitment levels are not recorded in it: reps add them on the log page.",
+        "nl": "Herkend als activiteitenexport uit {crm}. Commitmentniveaus staan er niet in: accountmanagers vullen ze aan op de logpagina.",
+    },
+    "imp_kind_call_attempt": {"en": "call attempts", "nl": "belpogingen"},
+    "imp_kind_planned": {"en": "planned", "nl": "gepland"},
+    "imp_kind_cancelled": {"en": "cancelled", "nl": "geannuleerd"},
+    "imp_kind_task": {"en": "tasks", "nl": "taken"},
+    "imp_kind_note": {"en": "notes", "nl": "notities"},
+    "imp_kind_deadline": {"en": "deadlines", "nl": "deadlines"},
+    "imp_kind_mass_email": {"en": "mass e-mails", "nl": "massamails"},
+    "imp_kind_other_activity": {"en": "other activities", "nl": "overige activiteiten"},
     "imp_metric_rejected": {"en": "Rejected", "nl": "Afgewezen"},
     "imp_metric_rejected_help": {
         "en": "Rows that break a rule; none is dropped or guessed. Fix them and import them again.",

@@ -38,7 +38,7 @@ def test_import_summary_rejects_roundtrip(dbfile, tmp_path):
 
     run("roster", "--db", dbfile, str(DATA / "roster_small.csv"))
     summary = json.loads(run("summary", "--db", dbfile, "--json", "--team", "Team Zuid").stdout)
-    assert list(summary) == list(metrics.KPI_KEYS)
+    assert list(summary) == [*metrics.KPI_KEYS, "recorded_share"]
     assert summary["contacts"] == 2 and summary["quick_quote_share"] == 1.0
 
     empty = json.loads(

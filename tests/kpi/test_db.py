@@ -252,3 +252,49 @@ def test_a_database_that_cannot_be_used_is_refused_in_one_line(tmp_path, setup, 
     assert words in message and "python -m kpi recover --db" in message
     assert "\n" not in message and "Error:" not in message
     assert path.read_bytes() == before
+
+
+def test_a_version_7_database_keeps_every_level_and_counts_them_recorded(tmp_path):
+    path = tmp_path / "v7.duckdb"
+    raw = database_at_version(path, 7)
+    for day, rep, level in [("2026-03-02", "a", 0), ("2026-03-02", "a", 2), ("2026-03-03", "b", 4)]:
+        raw.execute(
+            "insert into contacts (contact_date, rep, rep_key, account, account_key, channel,"
+            " commitment_level, commitment, source)"
+            " values (?, ?, ?, 'Acme', 'acme', 'phone', ?, 'x', 'import')",
+            [day, rep, rep, level],
+        )
+    rollups.recount(raw)
+    # kpi_day as a version 7 file has it: without `recorded`.
+    raw.execute("create table old_day as select * exclude (recorded) from kpi_day")
+    raw.execute("drop table kpi_day")
+    raw.execute("alter table old_day rename to kpi_day")
+    raw.close()
+
+    con = db.connect(path)
+    assert db.schema_version(con) == db.SCHEMA_VERSION
+    assert rollups.current(con)
+    levels = con.execute("select commitment_level from contacts order by id").fetchall()
+    assert levels == [(0,), (2,), (4,)]
+    assert con.execute(
+        "select rep_key, contact_date, contacts, recorded from kpi_day order by all"
+    ).fetchall() == [("a", dt.date(2026, 3, 2), 2, 2), ("b", dt.date(2026, 3, 3), 1, 1)]
+    fresh = db.connect(tmp_path / "new.duckdb")
+    columns = "select column_name, data_type from duckdb_columns() where table_name = 'kpi_day'"
+    assert con.execute(columns).fetchall() == fresh.execute(columns).fetchall()
+    fresh.close()
+    kpis = metrics.summary(con)
+    assert (kpis["recorded_share"], kpis["commitment_rate"], kpis["avg_commitment"]) == (
+        1.0,
+        pytest.approx(2 / 3),
+        2.0,
+    )
+    # A level may now be not recorded, and the rollups count it so.
+    contacts.save_contact(con, VALUES, today=dt.date(2026, 6, 30))
+    con.execute("update contacts set commitment_level = null where account = 'Delta'")
+    rollups.rebuild(con)
+    assert metrics.summary(con)["recorded_share"] == 0.75
+    assert (
+        con.execute("select not_contacts from imported_files").fetchall() == []
+    )  # the column is there
+    con.close()

@@ -558,6 +558,9 @@ def test_a_failing_write_leaves_nothing(con, tmp_path, monkeypatch):
     ).fetchone() == (0, 0, 0)
 
 
+NONE_APART = {"not_contacts": 0, "not_contacts_by_kind": {}, "layout": "commitboard"}
+
+
 def test_json_shape_of_cli_import(tmp_path, capsys):
     from kpi.__main__ import main
 
@@ -569,9 +572,10 @@ def test_json_shape_of_cli_import(tmp_path, capsys):
     assert out == {
         "accepted": 1,
         "rejected": 1,
+        "not_contacts": 0,
         "files": [
-            {"path": str(good), "accepted": 1, "rejected": 1, "skipped": False},
-            {"path": str(good), "accepted": 0, "rejected": 0, "skipped": True},
+            {"path": str(good), "accepted": 1, "rejected": 1, "skipped": False} | NONE_APART,
+            {"path": str(good), "accepted": 0, "rejected": 0, "skipped": True} | NONE_APART,
         ],
         "unreadable": [],
     }

@@ -146,11 +146,14 @@ def approx(expected: dict) -> dict:
     ],
 )
 def test_summary(small, window, filters, expected):
-    assert metrics.summary(small, window, filters) == approx(expected)
+    result = metrics.summary(small, window, filters)
+    # Every contact of the small file has its level recorded (the file has the column).
+    assert result.pop("recorded_share") == (1.0 if expected["contacts"] else None)
+    assert result == approx(expected)
 
 
-def test_summary_has_exactly_the_twelve_keys(small):
-    assert tuple(metrics.summary(small)) == metrics.KPI_KEYS
+def test_summary_has_the_twelve_keys_and_recorded_share(small):
+    assert tuple(metrics.summary(small)) == (*metrics.KPI_KEYS, "recorded_share")
     assert len(metrics.KPI_KEYS) == 12
 
 

@@ -32,13 +32,13 @@ def parse(con, column: str, values: list[str | None]) -> list[tuple[object, list
     cur = con.cursor()
     cols = ", ".join(f"{name} varchar" for name in fields.FIELD_NAMES)
     cur.execute(
-        f"create or replace temp table stage (__line integer, __shape varchar, __raw varchar, {cols})"
+        f"create or replace temp table stage (__line integer, __shape varchar, __raw varchar, __kind varchar, {cols})"
     )
     rows = []
     for i, value in enumerate(values):
         row = {**BASE, column: value}
-        rows.append([i, None, None, *[row.get(name) for name in fields.FIELD_NAMES]])
-    placeholders = ", ".join("?" for _ in range(3 + len(fields.FIELD_NAMES)))
+        rows.append([i, None, None, None, *[row.get(name) for name in fields.FIELD_NAMES]])
+    placeholders = ", ".join("?" for _ in range(4 + len(fields.FIELD_NAMES)))
     cur.executemany(f"insert into stage values ({placeholders})", rows)
     validate(cur, today=TODAY)
     out = cur.execute(f"select {column}, reasons from validated order by line").fetchall()

@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from kpi import db, ingest
 from tests.pages.conftest import display_values, kpi_tiles, open_page, open_tab
 
 D = dt.date
@@ -261,3 +262,26 @@ def test_per_rep_table_in_dutch_writes_numbers_the_dutch_way(small_db):
     assert list(shown["advance_rate"]) == ["25,0%", "50,0%", "50,0%"]
     assert list(shown["avg_commitment"])[0].count(",") == 1
     assert all(v.startswith("€ ") for v in shown["revenue"])
+
+
+def test_commitment_kpis_say_on_what_share_of_contacts_they_stand(small_db):
+    """8 contacts with a level, then 2 calls from a HubSpot export without one: the rates are
+    those of the 8, and the dashboard says they stand on 80% of the contacts."""
+    export = small_db.parent / "calls.csv"
+    export.write_text(
+        "Record ID,Activity date,Activity assigned to,Associated Company,Call outcome\n"
+        "1,2026-05-01 10:00,Anna de Vries,Acme,Connected\n"
+        "2,2026-05-02 11:00,Anna de Vries,Acme,Connected\n",
+        encoding="utf-8",
+    )
+    con = db.connect(small_db)
+    ingest.import_file(con, export, today=D(2026, 6, 30))
+    con.close()
+    at = custom_window(open_page("dashboard"), *ALL_SMALL)
+    assert not at.exception
+    shown = metrics_shown(at)
+    assert (shown["Commitment rate"], shown["Contacts"], shown["Calls"]) == ("50%", "10", "7")
+    assert (
+        "The commitment KPIs count the contacts whose level is recorded: 80% of the contacts in"
+        " this period. The rest came from a CRM export and wait for their rep."
+    ) in texts(at)

@@ -188,3 +188,26 @@ def test_export_is_prepared_on_request(small_db):
     at.button(key="imp_prepare_export").click().run()
     assert not at.exception
     assert at.download_button(key="imp_export_download").label == "Download contacts (CSV)"
+
+
+def test_a_hubspot_export_is_recognised_and_its_non_contacts_counted_apart(empty_db):
+    data = (DATA / "crm" / "hubspot_calls.csv").read_bytes()
+    at = upload(open_page("importer"), "calls.csv", data)
+    assert any(
+        c.startswith("Columns recognised: Record ID → id, Activity date → date")
+        for c in texts(at, "caption")
+    )
+    assert any("will be ignored: Call direction" in w for w in texts(at, "warning"))
+    at.button(key="imp_go").click().run()
+    assert not at.exception
+    assert [(m.label, m.value) for m in at.metric] == [
+        ("Rows read", "6"),
+        ("Accepted", "2"),
+        ("Updated", "0"),
+        ("Rejected", "1"),
+        ("Not a contact", "3"),
+    ]
+    captions = texts(at, "caption")
+    assert "Not a contact: 3 call attempts." in captions
+    assert any(c.startswith("Recognised as an activity export of HubSpot.") for c in captions)
+    assert contact_count(empty_db) == 2

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from kpi import contacts, db, metrics
+from kpi import contacts, db, ingest, metrics
 from tests.pages.conftest import kpi_tiles, open_page
 
 NO_PROBLEMS: list[str] = []
@@ -274,3 +274,32 @@ def test_dutch_messages_per_field(small_db):
     assert errors[0] == "Niet opgeslagen: 3 punt(en) om te verbeteren. Wat je typte blijft staan."
     assert {"Klant is verplicht", "Kanaal is verplicht", "Commitment is verplicht"} <= set(errors)
     assert count(small_db) == 8
+
+
+def test_a_crm_contact_without_a_level_is_listed_and_its_level_recorded(small_db, tmp_path):
+    """A contact from a CRM export has no level recorded: the rep's list says so (the page
+    does not break on it), and the edit records one."""
+    export = tmp_path / "calls.csv"
+    export.write_text(
+        "Record ID,Activity date,Activity assigned to,Associated Company,Call outcome\n"
+        "9001,2026-06-29 10:00,Bram Jansen,Gamma NV,Connected\n",
+        encoding="utf-8-sig",
+    )
+    con = db.connect(small_db)
+    ingest.import_file(con, export, today=dt.date(2026, 6, 30))
+    new = con.execute("select id from contacts where contact_id = 'hubspot:9001'").fetchone()[0]
+    con.close()
+    at = open_page("log_contact", role="rep", rep="bram@x.nl")
+    assert not at.exception
+    pick = at.selectbox(key="log_edit_pick")
+    assert [o for o in pick.options if "Gamma NV" in o] == ["2026-06-29 · Gamma NV · Not recorded"]
+    pick.set_value(new).run()
+    at.radio(key=f"edit{new}_commitment_level").set_value(2)
+    at.text_area(key=f"edit{new}_commitment").input("Zoekt de cijfers op")
+    at.button(key=f"log_edit_save_{new}").click().run()
+    assert texts(at.success) == ["Changes saved: Gamma NV."]
+    con = db.connect(small_db)
+    assert con.execute(
+        "select commitment_level, commitment, contact_id from contacts where id = ?", [new]
+    ).fetchone() == (2, "Zoekt de cijfers op", "hubspot:9001")
+    con.close()

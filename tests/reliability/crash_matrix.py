@@ -105,11 +105,12 @@ def promises(con: duckdb.DuckDBPyConnection) -> None:
         select f.id, f.rows_read, f.accepted, f.rejected, count(r.id)
         from imported_files as f left join rejects as r on r.file_id = f.id
         group by all
-        having f.rows_read <> f.accepted + f.rejected or count(r.id) <> f.rejected
+        having f.rows_read <> f.accepted + f.rejected + coalesce(f.not_contacts, 0)
+            or count(r.id) <> f.rejected
         """
     ).fetchall()
     if bad:
-        raise Torn(f"rows read <> accepted + rejected, or rejects missing: {bad}")
+        raise Torn(f"rows read <> accepted + rejected + not a contact, or rejects missing: {bad}")
     if rollups.current(con):
         counted, there = con.execute(
             "select (select coalesce(sum(contacts), 0) from kpi_day),"
