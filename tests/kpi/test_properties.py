@@ -198,8 +198,14 @@ _EDGES = [chr(c) for c in (*range(0, 256), 0x1680, *range(0x2000, 0x2010), 0x202
 _EDGES += [chr(c) for c in (0x202F, 0x205F, 0x3000, 0xFEFF, 0x4E00)]
 
 
+# Without lone surrogates: no text reaches DuckDB with one (a file is decoded, a browser sends
+# UTF-8), and DuckDB cannot take one as a parameter (hypothesis found '\ud800', a test failure
+# that said nothing of has_text).
+_TEXT = st.text(st.sampled_from(_EDGES) | st.characters(exclude_categories=("Cs",)), max_size=6)
+
+
 @SETTINGS
-@given(st.lists(st.text(st.sampled_from(_EDGES) | st.characters(), max_size=6), max_size=40))
+@given(st.lists(_TEXT, max_size=40))
 def test_has_text_says_what_trim_says(con, texts):
     """kpi.fields.has_text skips trim() for most values; it must never answer otherwise."""
     values = [*texts, "", None, *_EDGES, *(ch * 3 for ch in _EDGES)]
