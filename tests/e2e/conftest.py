@@ -214,6 +214,31 @@ def wait_ready(tab) -> None:
 ACTION_GRACE_MS = 10_000
 _SCRIPT_STATE = """document.querySelector('[data-testid="stApp"]')
     ?.getAttribute('data-test-script-state')"""
+# What the page shows and what its inputs hold. A click that did cause a run the counter missed
+# (or whose run only started after the grace time, on a loaded CI machine) changes this; doing
+# such a click once more would do it twice ("Next" twice: CI, 6 Dec, story 4 instead of 3).
+_PAGE_STATE = """(() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    if (!app) return '';
+    const inputs = [...app.querySelectorAll('input, textarea')]
+        .map(i => i.type === 'checkbox' || i.type === 'radio' ? String(i.checked) : i.value);
+    return app.innerText + '\u0000' + inputs.join('\u0001');
+})()"""
+
+
+def _unchanged(tab, runs: int, shown: str) -> bool:
+    """True when, for a few more seconds, neither a run is counted nor the page changes."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        tab.wait_for_function(
+            f"([n, shown]) => (window.__stRuns || 0) > n || {_PAGE_STATE} !== shown",
+            arg=[runs, shown],
+            timeout=5_000,
+        )
+    except PlaywrightTimeout:
+        return True
+    return False
 
 
 def rerun(tab, action: Callable[[], object]) -> None:
@@ -221,16 +246,22 @@ def rerun(tab, action: Callable[[], object]) -> None:
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     before = tab.evaluate("window.__stRuns || 0")
+    shown = tab.evaluate(_PAGE_STATE)
     action()
     try:
         tab.wait_for_function(
             "n => (window.__stRuns || 0) > n", arg=before, timeout=ACTION_GRACE_MS
         )
     except PlaywrightTimeout:
-        if tab.evaluate(_SCRIPT_STATE) == "notRunning":  # else a run is under way, only slow
+        idle = tab.evaluate(_SCRIPT_STATE) == "notRunning"  # else a run is under way, only slow
+        if idle and _unchanged(tab, before, shown):
             print(f"no script run {ACTION_GRACE_MS} ms after the action; doing it once more")
             action()
-        tab.wait_for_function("n => (window.__stRuns || 0) > n", arg=before, timeout=30_000)
+            tab.wait_for_function("n => (window.__stRuns || 0) > n", arg=before, timeout=30_000)
+        elif not idle:
+            tab.wait_for_function("n => (window.__stRuns || 0) > n", arg=before, timeout=30_000)
+        else:
+            print("the page changed after the action without a run being counted; not redoing it")
     wait_ready(tab)
 
 
