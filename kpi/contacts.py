@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -12,10 +11,8 @@ import pandas as pd
 
 from kpi import fields as F
 from kpi import rollups
-from kpi.db import bump_version, transaction
+from kpi.db import bump_version, conflict, transaction
 from kpi.ingest import UPDATE_SET, validate, write_validated
-
-RETRIES = 5
 
 
 class ConflictError(Exception):
@@ -76,23 +73,20 @@ def _errors(cur: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
     return errors
 
 
-# The form's writes in this process take turns, with the imports' writes (kpi.rollups.WRITES).
-# A save takes tens of milliseconds: 20 reps saving at the same moment wait about a second for
-# the last one (tests/reliability/test_concurrency.py). Retries remain for conflicts with other
-# writers (another connection's open transaction).
+# The form's writes in this process take turns with the other writes (kpi.db.transaction):
+# 20 reps saving at the same moment wait about a second for the last one
+# (tests/reliability/test_concurrency.py). A conflict with a writer elsewhere (another app
+# server on a lake) is done again there; ConflictError when that keeps failing.
 
 
 def _retrying(cur: duckdb.DuckDBPyConnection, work):
-    """Run work(cur) in a transaction, retrying DuckDB's optimistic-concurrency conflicts."""
-    with rollups.WRITES:
-        for attempt in range(RETRIES):
-            try:
-                return transaction(cur, work)
-            except duckdb.TransactionException as exc:
-                if "conflict" not in str(exc).lower() or attempt == RETRIES - 1:
-                    raise ConflictError(str(exc).splitlines()[0]) from None
-                time.sleep(0.01 * (attempt + 1))
-    raise AssertionError("unreachable")
+    """Run work(cur) in one retrying transaction; ConflictError when every try conflicted."""
+    try:
+        return transaction(cur, work)
+    except duckdb.Error as exc:
+        if not conflict(exc):
+            raise
+        raise ConflictError(str(exc).splitlines()[0]) from None
 
 
 def save_contact(
@@ -109,7 +103,8 @@ def save_contact(
 
         def write(c: duckdb.DuckDBPyConnection) -> SaveResult:
             change = rollups.Change(c)
-            _, _, new_id = write_validated(c, source="form", file_id=None)
+            _, _, base = write_validated(c, source="form", file_id=None)
+            new_id = base + 1  # the form's one row is line 1 of `stage`
             change.done([new_id])
             bump_version(c)
             return SaveResult(id=new_id)
@@ -144,10 +139,9 @@ def update_contact(
                         account_key = lower(trim(v.account)), updated_at = current_timestamp
                     from validated as v
                     where contacts.id = $id and ($rep_key is null or contacts.rep_key = $rep_key)
-                    returning contacts.id
                     """,
                 {"id": contact, "rep_key": rep_key},
-            ).fetchall()
+            ).fetchone()[0]  # rows changed (a lake has no RETURNING for an update)
             if not rows:
                 return SaveResult(errors={"": ["not_found"]})
             change.done()
@@ -169,10 +163,9 @@ def delete_contact(
         def write(c: duckdb.DuckDBPyConnection) -> bool:
             change = rollups.Change(c, [contact])
             rows = c.execute(
-                "delete from contacts where id = $id and ($rep_key is null or rep_key = $rep_key)"
-                " returning id",
+                "delete from contacts where id = $id and ($rep_key is null or rep_key = $rep_key)",
                 {"id": contact, "rep_key": rep_key},
-            ).fetchall()
+            ).fetchone()[0]  # rows deleted
             if rows:
                 change.done()
                 bump_version(c)
@@ -202,10 +195,9 @@ def set_commitment_status(
                     update contacts set commitment_status = $status, updated_at = current_timestamp
                     where id = $id and commitment_status = 'open'
                       and ($rep_key is null or rep_key = $rep_key)
-                    returning id
                     """,
                 {"id": contact, "status": status, "rep_key": rep_key},
-            ).fetchall()
+            ).fetchone()[0]  # rows changed
             if rows:
                 change.done()
                 bump_version(c)

@@ -3,23 +3,35 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
+import random
 import re
 import shutil
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import duckdb
 
-from kpi import rollups
+from kpi import extensions, rollups
 
 _CHECKOUT = Path(__file__).resolve().parent.parent
 # In a checkout, data/ beside app.py; installed (`pip install .`), data/ in the working folder.
 DEFAULT_DB = (
     (_CHECKOUT if (_CHECKOUT / "app.py").exists() else Path()) / "data" / "commitboard.duckdb"
 )
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
+# A new store (a file or a lake) is made at this version directly by create_schema(), then
+# brought up by the MIGRATIONS after it, which therefore run on both stores; the steps before
+# it only ever upgrade database files made by older versions.
+BASE_VERSION = 9
+# `--db` / $COMMITBOARD_DB in this form chooses a DuckLake store whose catalog is in PostgreSQL
+# (the rest is libpq's connection string); its data files go to $COMMITBOARD_DATA_PATH.
+LAKE_PREFIX = "ducklake:"
+LAKE = "lake"  # the name the lake is attached under, and then used as the default catalog
+log = logging.getLogger("commitboard.store")
 
 
 class StoreError(Exception):
@@ -32,12 +44,33 @@ class StoreError(Exception):
         self.kind = kind
 
 
-def db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
-    """The database path: explicit argument, else $COMMITBOARD_DB, else data/commitboard.duckdb."""
+def target(explicit: str | os.PathLike[str] | None = None) -> str:
+    """The store: explicit argument, else $COMMITBOARD_DB, else data/commitboard.duckdb. A file
+    path, ':memory:', or a lake (`ducklake:postgres:dbname=... host=...`)."""
     if explicit:
-        return Path(explicit)
-    env = os.environ.get("COMMITBOARD_DB")
-    return Path(env) if env else DEFAULT_DB
+        return str(explicit)
+    return os.environ.get("COMMITBOARD_DB") or str(DEFAULT_DB)
+
+
+def is_lake(spec: str | os.PathLike[str] | None = None) -> bool:
+    """Whether the store (as target() gives it) is a DuckLake catalog."""
+    return target(spec).startswith(LAKE_PREFIX)
+
+
+def describe(spec: str | os.PathLike[str] | None = None) -> str:
+    """The store named for people and logs: a lake's password left out."""
+    return re.sub(r"(password\s*=\s*)('[^']*'|\S+)", r"\1***", target(spec), flags=re.I)
+
+
+def db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """The database file: explicit argument, else $COMMITBOARD_DB, else data/commitboard.duckdb.
+    StoreError for a lake, which has no file (the commands that work on the file ask this)."""
+    spec = target(explicit)
+    if is_lake(spec):
+        raise StoreError(
+            f"{describe(spec)} is a DuckLake store, not a database file: this works on a file only"
+        )
+    return Path(spec)
 
 
 def limit_memory(con: duckdb.DuckDBPyConnection, limit: str) -> None:
@@ -195,6 +228,162 @@ def _v8(con: duckdb.DuckDBPyConnection) -> None:
     rollups.count_recorded(con)
 
 
+# v9: one schema for a database file and a DuckLake store (issue 15; docs/lake-design.md). The
+# lake has no sequences, no enum types and no keys, so neither has the file any more: numbers
+# (contact ids, file ids, the data version) come from the `counters` table in the writing
+# transaction (reserve()), the four columns with a fixed list of values are text (every value
+# in them passed validation), and `meta` and `preferences` are kept unique by their writers
+# (merge into). Text instead of enums cost +0.2 s on a 1M import (session 4); no measured gain
+# of the enums pays for a second schema.
+COUNTER_NAMES: tuple[str, ...] = (
+    "contact_id",
+    "file_id",
+    "reject_id",
+    "roster_change",
+    "data_version",
+)
+_ENUM_COLUMNS = ("channel", "contact_role", "commitment_status", "would_repeat")
+
+
+def _v9(con: duckdb.DuckDBPyConnection) -> None:
+    """v9 on a database file of v8: sequences to counters, enums to text, keys dropped."""
+    con.execute("create table counters (name varchar not null, value bigint not null)")
+    for name, table in (
+        ("contact_id", "contacts"),
+        ("file_id", "imported_files"),
+        ("reject_id", "rejects"),
+        ("roster_change", "roster_changes"),
+    ):
+        con.execute(
+            f"insert into counters select ?, coalesce(max(id), 0) from {table}",  # our names
+            [name],
+        )
+    con.execute(
+        "insert into counters select 'data_version', coalesce(max(last_value), 0)"
+        " from duckdb_sequences() where sequence_name = 'data_version_seq'"
+    )
+    for table in ("contacts", "rejects", "roster_changes"):
+        con.execute(f"alter table {table} alter column id drop default")
+    for sequence in (
+        "contact_id_seq",
+        "file_id_seq",
+        "reject_id_seq",
+        "roster_change_seq",
+        "data_version_seq",
+    ):
+        con.execute(f"drop sequence {sequence}")
+    for column in _ENUM_COLUMNS:
+        con.execute(f"alter table contacts alter column {column} type varchar")
+    for enum in (
+        "channel_value",
+        "contact_role_value",
+        "commitment_status_value",
+        "would_repeat_value",
+    ):
+        con.execute(f"drop type {enum}")
+    # A key cannot be dropped in DuckDB: the two tables are made again without one.
+    for table, columns in (
+        ("meta", "key varchar not null, value varchar not null"),
+        (
+            "preferences",
+            "email_key varchar not null, lang varchar not null,"
+            " updated_at timestamp not null default current_timestamp",
+        ),
+    ):
+        con.execute(f"alter table {table} rename to {table}_v8")
+        con.execute(f"create table {table} ({columns})")
+        con.execute(f"insert into {table} select * from {table}_v8")
+        con.execute(f"drop table {table}_v8")
+
+
+# Today's schema as a new store gets it (a file or a lake): what v1-v9 leave behind, column for
+# column (tests/kpi/test_db.py::test_a_new_store_has_the_schema_an_upgrade_reaches).
+_SCHEMA_V9 = f"""
+create table meta (key varchar not null, value varchar not null);
+create table counters (name varchar not null, value bigint not null);
+create table contacts (
+    id bigint not null,
+    contact_id varchar,
+    contact_date date not null,
+    rep varchar not null,
+    rep_key varchar not null,
+    account varchar not null,
+    account_key varchar not null,
+    contact_person varchar,
+    contact_role varchar,
+    channel varchar not null,
+    appointment_planned boolean not null default false,
+    quote_sent boolean not null default false,
+    quote_amount decimal(18, 2),
+    revenue decimal(18, 2),
+    commitment_level tinyint default 0,
+    commitment varchar,
+    commitment_due date,
+    commitment_status varchar,
+    would_repeat varchar,
+    reflection varchar,
+    lesson varchar,
+    share_for_training boolean not null default false,
+    notes varchar,
+    source varchar not null,
+    file_id bigint,
+    line integer,
+    created_at timestamp not null default current_timestamp,
+    updated_at timestamp not null default current_timestamp
+);
+create table imported_files (
+    id bigint not null,
+    path varchar not null,
+    name varchar not null,
+    sha256 varchar not null,
+    rows_read bigint not null,
+    accepted bigint not null,
+    updated bigint not null,
+    rejected bigint not null,
+    imported_at timestamp not null default current_timestamp,
+    not_contacts bigint default 0
+);
+create table rejects (
+    id bigint not null,
+    file_id bigint not null,
+    line integer not null,
+    raw varchar,
+    fields map(varchar, varchar),
+    reasons varchar[] not null
+);
+create table roster (
+    email varchar not null,
+    email_key varchar not null,
+    name varchar not null,
+    team varchar,
+    role varchar not null
+);
+create table roster_changes (
+    id bigint not null,
+    changed_at timestamp not null default current_timestamp,
+    changed_by varchar not null,
+    action varchar not null,
+    email varchar,
+    before_value varchar,
+    after_value varchar
+);
+create table preferences (
+    email_key varchar not null,
+    lang varchar not null,
+    updated_at timestamp not null default current_timestamp
+);
+{_V7}
+"""
+
+
+def create_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Today's schema (BASE_VERSION) in an empty store, inside the caller's transaction."""
+    con.execute(_SCHEMA_V9)
+    con.execute(rollups.SCHEMA)
+    con.execute("insert into rollup_state values (0, 0, 0)")
+    con.execute("insert into counters select unnest($names), 0", {"names": list(COUNTER_NAMES)})
+
+
 # v6: one more rollup, the contacts per rep, account and month (kpi/rollups.py, account_month),
 # filled from the contacts there are: the relationship lists, the heatmap and the form's list of
 # accounts read it instead of every contact (10M contacts: 4 s, once).
@@ -207,6 +396,7 @@ MIGRATIONS: list[str | Callable[[duckdb.DuckDBPyConnection], None]] = [
     rollups.count_months,
     _V7,
     _v8,
+    _v9,
 ]
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
@@ -214,16 +404,25 @@ assert len(MIGRATIONS) == SCHEMA_VERSION
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     """The schema version of an open database; 0 when it is empty."""
     has_meta = con.execute(
-        "select count(*) from information_schema.tables where table_name = 'meta' and table_schema = 'main'"
+        "select count(*) from information_schema.tables where table_name = 'meta'"
+        " and table_schema = 'main' and table_catalog = current_database()"
     ).fetchone()[0]
     if not has_meta:
         return 0
-    row = con.execute("select value from meta where key = 'schema_version'").fetchone()
-    return int(row[0]) if row else 0
+    row = con.execute(
+        "select max(value::integer) from meta where key = 'schema_version'"
+    ).fetchone()
+    return int(row[0]) if row and row[0] is not None else 0
+
+
+def _set_version(con: duckdb.DuckDBPyConnection, version: int) -> None:
+    con.execute("delete from meta where key = 'schema_version'")
+    con.execute("insert into meta values ('schema_version', ?)", [str(version)])
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> int:
-    """Bring the schema up to date, one transaction per step; returns the version reached."""
+    """Bring the schema up to date, one transaction per step; returns the version reached. An
+    empty store gets today's schema directly (create_schema), then any later steps."""
     version = schema_version(con)
     if version > SCHEMA_VERSION:
         raise StoreError(
@@ -232,54 +431,201 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
     while version < SCHEMA_VERSION:
         con.execute("begin transaction")
         try:
-            step = MIGRATIONS[version]
-            step(con) if callable(step) else con.execute(step)
-            con.execute(
-                "insert or replace into meta values ('schema_version', ?)", [str(version + 1)]
-            )
+            if version == 0:
+                create_schema(con)
+                reached = BASE_VERSION
+            else:
+                step = MIGRATIONS[version]
+                step(con) if callable(step) else con.execute(step)
+                reached = version + 1
+            _set_version(con, reached)
             con.execute("commit")
         except Exception:
-            con.execute("rollback")
+            with contextlib.suppress(duckdb.Error):
+                con.execute("rollback")
             raise
-        version += 1
+        version = reached
     return version
 
 
 def connect(
-    path: str | os.PathLike[str] | None = None, *, read_only: bool = False
+    path: str | os.PathLike[str] | None = None,
+    *,
+    read_only: bool = False,
+    data_path: str | os.PathLike[str] | None = None,
 ) -> duckdb.DuckDBPyConnection:
-    """Open the database, creating or upgrading it first if need be; raises StoreError with a
-    clear one-line reason (and StoreError.kind for the app) when it cannot be used."""
-    target = db_path(path)
-    if str(target) == ":memory:":
+    """Open the store, creating or upgrading it first if need be; raises StoreError with a
+    clear one-line reason (and StoreError.kind for the app) when it cannot be used. A lake's
+    data files go to `data_path`, else $COMMITBOARD_DATA_PATH."""
+    spec = target(path)
+    if is_lake(spec):
+        return _connect_lake(spec, read_only=read_only, folder=data_path)
+    if spec == ":memory:":
         con = duckdb.connect(":memory:", read_only=read_only)
         if not read_only:
             migrate(con)
-            bump_version(con)
         return con
-    if target.exists() and target.is_dir():
-        raise StoreError(f"{target} is a folder, not a database file")
-    if read_only and not target.exists():
-        raise StoreError(f"no database at {target}")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if not read_only and (not target.exists() or target.stat().st_size == 0):
-        _build_beside(target, None)
-    con = _open(target, read_only)
-    version = _checked_version(con, target)
+    target_file = Path(spec)
+    if target_file.exists() and target_file.is_dir():
+        raise StoreError(f"{target_file} is a folder, not a database file")
+    if read_only and not target_file.exists():
+        raise StoreError(f"no database at {target_file}")
+    target_file.parent.mkdir(parents=True, exist_ok=True)
+    if not read_only and (not target_file.exists() or target_file.stat().st_size == 0):
+        _build_beside(target_file, None)
+    con = _open(target_file, read_only)
+    version = _checked_version(con, target_file)
     if not read_only and version < SCHEMA_VERSION:
         # Written out before the file is copied, so the copy holds every committed change.
         con.execute("checkpoint")
         con.close()
-        _build_beside(target, version)
-        con = _open(target, read_only)
-        version = _checked_version(con, target)
-    if not read_only:
-        # After a file is reopened DuckDB reports a sequence's last_value as the next value to
-        # hand out, and the first nextval() returns that same number: the first write after a
-        # start would leave data_version() unchanged and caches stale. One bump on open puts the
-        # sequence past that (tests/kpi/test_db.py::test_every_write_after_a_reopen_...).
-        bump_version(con)
+        _build_beside(target_file, version)
+        con = _open(target_file, read_only)
+        version = _checked_version(con, target_file)
     return con
+
+
+# -- the lake -----------------------------------------------------------------------------------
+
+# What DuckLake needs besides the catalog: where the data files go. A local or shared folder,
+# or an object store URL (s3://... needs the httpfs extension's package).
+DATA_PATH_SETTING = "COMMITBOARD_DATA_PATH"
+_REMOTE = (
+    "s3://",
+    "s3a://",
+    "gcs://",
+    "gs://",
+    "r2://",
+    "https://",
+    "http://",
+    "az://",
+    "abfss://",
+)
+ATTACH_TRIES = 8
+MIGRATE_TRIES = 8
+
+
+def lake_data_path(explicit: str | os.PathLike[str] | None = None) -> str:
+    """Where a lake's data files go (explicit, else $COMMITBOARD_DATA_PATH); StoreError when
+    neither is set."""
+    value = str(explicit or os.environ.get(DATA_PATH_SETTING, "")).strip()
+    if not value:
+        raise StoreError(
+            f"{DATA_PATH_SETTING} is not set: a DuckLake store needs a folder (shared by every"
+            " app server) or an s3:// URL for its data files"
+        )
+    return value
+
+
+def _connect_lake(
+    spec: str, *, read_only: bool, folder: str | os.PathLike[str] | None
+) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB with the lake attached as `lake` and used as the default catalog, so
+    every query of kpi/ runs on it unchanged; the schema made or upgraded first."""
+    folder = lake_data_path(folder)
+    remote = folder.lower().startswith(_REMOTE)
+    if not remote:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(":memory:", config=extensions.OFFLINE)
+    try:
+        extensions.load(con, "postgres_scanner", "ducklake", *(["httpfs"] if remote else []))
+    except extensions.ExtensionMissing as exc:
+        con.close()
+        raise StoreError(str(exc)) from None
+    attach = (
+        f"attach {extensions.sql_string(spec)} as {LAKE}"
+        f" (data_path {extensions.sql_string(folder)}{', read_only' if read_only else ''})"
+    )
+    for attempt in range(ATTACH_TRIES):
+        try:
+            con.execute(attach)
+            break
+        except duckdb.Error as exc:
+            # Two processes making a new catalog at the same moment: the loser's insert of the
+            # catalog's first rows violates PostgreSQL's keys. The winner's catalog is there
+            # now, and a new attach reads it.
+            if "duplicate key" in str(exc) and attempt < ATTACH_TRIES - 1:
+                log.info("attaching %s again after: %s", describe(spec), _first_line(exc))
+                _pause(attempt)
+                continue
+            con.close()
+            raise StoreError(
+                f"cannot open the lake {describe(spec)}: {duckdb_reason(exc)}", kind="lake"
+            ) from None
+    con = LakeConnection(con)
+    if read_only:
+        return con
+    for attempt in range(MIGRATE_TRIES):
+        try:
+            migrate(con)
+            break
+        except duckdb.Error as exc:
+            # Another process made (or upgraded) the schema in the same moment: one of the two
+            # commits loses. Whatever it made is there now; migrate() looks again.
+            if attempt == MIGRATE_TRIES - 1 or not conflict(exc):
+                con.close()
+                raise StoreError(
+                    f"cannot set up the lake {describe(spec)}: {duckdb_reason(exc)}", kind="lake"
+                ) from None
+            log.info("setting up the lake again after: %s", _first_line(exc))
+            _pause(attempt)
+    return con
+
+
+class LakeConnection:
+    """A DuckDB connection with the lake as its default catalog, and so are its cursors.
+
+    DuckDB's USE holds for one connection, and a cursor is a new connection to the same
+    database: without this, `con.cursor()` anywhere in kpi/ or the pages would look for the
+    tables in the in-memory database the lake is attached to. Everything else is DuckDB's."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        con.execute(f"use {LAKE}")
+        self._con = con
+
+    def cursor(self) -> LakeConnection:
+        return LakeConnection(self._con.cursor())
+
+    def __getattr__(self, name: str):
+        return getattr(self._con, name)
+
+    def __enter__(self) -> LakeConnection:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._con.close()
+
+
+def conflict(exc: BaseException) -> bool:
+    """Whether a write failed only because another transaction changed the same data first
+    (DuckDB's optimistic concurrency, DuckLake's commit check): doing it again will work."""
+    text = str(exc).lower()
+    return isinstance(exc, duckdb.Error) and (
+        "conflict" in text
+        or "duplicate key" in text  # PostgreSQL's, when two commits add the same catalog rows
+        or "could not serialize" in text
+        or "already exists" in text
+        and "ducklake" in text
+    )
+
+
+def _pause(attempt: int) -> None:
+    """A short, growing, random wait before trying again, so that two processes that collided
+    do not collide again in step."""
+    time.sleep(random.uniform(0.005, 0.025) * (2 ** min(attempt, 3)))
+
+
+def checkpoint(con: duckdb.DuckDBPyConnection) -> None:
+    """Write a database file's log into the file after a schema change (DuckDB 1.5.5 cannot
+    replay every DDL from its log). A lake keeps its schema in PostgreSQL, transactionally:
+    nothing to do there (CHECKPOINT on a lake compacts its files: `kpi maintain`'s work)."""
+    if not on_lake(con):
+        con.execute("checkpoint")
+
+
+def on_lake(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether this connection's store is the lake."""
+    return con.execute("select current_database()").fetchone()[0] == LAKE
 
 
 # Why a schema is never changed in the database file itself: DuckDB 1.5.5 cannot replay some
@@ -507,36 +853,60 @@ def _explain_io_error(target: Path, exc: Exception) -> str:
     return f"cannot open database {target}: {_first_line(exc)}"
 
 
+def reserve(con: duckdb.DuckDBPyConnection, name: str, count: int) -> int:
+    """Hand out `count` numbers of the counter `name` (COUNTER_NAMES) inside the caller's
+    writing transaction: returns the number before the first, so the new ones are base + 1 ...
+    base + count. Two transactions that reserve at the same time conflict, and one is done
+    again (transaction()): no number is handed out twice, on a file or on a lake."""
+    con.execute(
+        "update counters set value = value + $count where name = $name",
+        {"count": count, "name": name},
+    )
+    row = con.execute("select value from counters where name = ?", [name]).fetchone()
+    if row is None:
+        raise StoreError(f"the store has no counter {name!r}")
+    return int(row[0]) - count
+
+
 def bump_version(con: duckdb.DuckDBPyConnection) -> None:
     """Mark that data changed (call inside the writing transaction)."""
-    con.execute("select nextval('data_version_seq')").fetchone()
+    reserve(con, "data_version", 1)
 
 
 def data_version(con: duckdb.DuckDBPyConnection) -> int:
-    """A number that changes whenever contacts, rejects or the roster change."""
-    return int(
-        con.cursor()
-        .execute(
-            "select last_value from duckdb_sequences() where sequence_name = 'data_version_seq'"
-        )
-        .fetchone()[0]
-        or 0
-    )
+    """A number that changes whenever contacts, rejects or the roster change: committed with
+    them, the same for every process on the store (a lake's app servers key their caches on
+    it, so a change made on one shows on the others at their next page load)."""
+    row = con.cursor().execute("select value from counters where name = 'data_version'").fetchone()
+    return int(row[0]) if row else 0
+
+
+# How often a write is tried when it keeps conflicting with another writer: about 1.5 s of
+# waiting at most (_pause), then the conflict is the caller's (the form says so, and keeps
+# what was typed).
+RETRIES = 10
 
 
 def transaction(
     con: duckdb.DuckDBPyConnection, work: Callable[[duckdb.DuckDBPyConnection], object]
 ):
-    """Run work(con) in one transaction: all of it or nothing."""
-    con.execute("begin transaction")
-    try:
-        result = work(con)
-    except BaseException:
-        con.execute("rollback")
-        raise
-    con.execute("commit")
-    # Sequences are not transactional: another session sees the bump made inside `work` before
-    # the commit, and may cache what it reads then under that version. A second bump, after the
-    # data is visible, makes sure the newest version always means committed data.
-    bump_version(con)
-    return result
+    """Run work(con) in one transaction: all of it or nothing. When another writer changed the
+    same data first (another app server or `kpi import` on a lake; another connection of this
+    process on a file), the transaction is rolled back and work(con) runs again from the start,
+    up to RETRIES times, each retry logged. The writes of this process take turns
+    (rollups.WRITES), so they never conflict with each other."""
+    with rollups.WRITES:
+        for attempt in range(RETRIES):
+            con.execute("begin transaction")
+            try:
+                result = work(con)
+                con.execute("commit")
+                return result
+            except BaseException as exc:
+                with contextlib.suppress(duckdb.Error):
+                    con.execute("rollback")  # after a failed commit there is none left
+                if not conflict(exc) or attempt == RETRIES - 1:
+                    raise
+                log.info("write done again after a conflict: %s", _first_line(exc))
+                _pause(attempt)
+    raise AssertionError("unreachable")

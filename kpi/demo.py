@@ -10,7 +10,7 @@ from typing import TypeVar
 import duckdb
 
 from kpi import rollups
-from kpi.db import bump_version, transaction
+from kpi.db import bump_version, reserve, transaction
 from kpi.fields import ENUMS, LEVELS
 
 Progress = Callable[[float, str], None]
@@ -460,7 +460,7 @@ join demo_gen_reps r on r.rep_idx = n.idx % $reps
 
 _INSERT_CONTACTS = """
 insert into contacts (
-    contact_id, contact_date, rep, rep_key, account, account_key, contact_person, contact_role,
+    id, contact_id, contact_date, rep, rep_key, account, account_key, contact_person, contact_role,
     channel, appointment_planned, quote_sent, quote_amount, revenue, commitment_level,
     commitment, commitment_due, commitment_status, would_repeat, reflection, lesson,
     share_for_training, notes, source, file_id, line
@@ -585,6 +585,8 @@ learned as (
     from acted
 )
 select
+    -- One contact per number of range(0, contacts): ids $base + 1 ... $base + contacts.
+    $base + i + 1,
     null,
     contact_date,
     email,
@@ -823,6 +825,7 @@ def generate(
                 "lessons": list(LESSONS),
                 "notes": list(NOTES),
             }
+            params["base"] = reserve(c, "contact_id", contacts)
             for lo in range(0, contacts, BATCH):
                 hi = min(lo + BATCH, contacts)
                 row = c.execute(_INSERT_CONTACTS, params | {"lo": lo, "hi": hi}).fetchone()

@@ -19,7 +19,7 @@ import pandas as pd
 
 from kpi import crm, rollups
 from kpi import fields as F
-from kpi.db import bump_version, transaction
+from kpi.db import bump_version, reserve, transaction
 from kpi.reasons import FileUnreadable, row_reason_text
 
 Progress = Callable[[float, str], None]
@@ -133,8 +133,7 @@ def _build_validation_sql() -> str:
             typed.append(f"p_{c} as {c}")
             reasons.append(f"case when r_{c} is not null and p_{c} is null then 'bad_date:{c}' end")
         elif f.kind == "enum":
-            # Typed as the column's enum (schema v5): no text in `validated` to write and read.
-            spelling = f"map($enum_{f.enum}_k, $enum_{f.enum}_v::{c}_value[])"
+            spelling = f"map($enum_{f.enum}_k, $enum_{f.enum}_v)"
             parsed.append(f"coalesce({spelling}[v_{c}], {spelling}[lower({r})]) as p_{c}")
             typed.append(f"p_{c} as {c}")
             reasons.append(f"case when p_{c} is null and {r} is not null then 'bad_enum:{c}' end")
@@ -298,8 +297,9 @@ def write_validated(
     source: str,
     file_id: int | None,
     columns: Iterable[str] = F.FIELD_NAMES,
-) -> tuple[int, int, int | None]:
-    """Write the accepted rows of `validated` to contacts: (inserted, updated, last new id).
+) -> tuple[int, int, int]:
+    """Write the accepted rows of `validated` to contacts: (inserted, updated, base); a new
+    row's id is base + its line (so the first line's is the first number reserved).
     A contact the file updates changes only in `columns`, the ones the file has."""
     params = {"source": source, "file_id": file_id}
     # Matching on contact_id costs a join over the whole file; skip it when it cannot match.
@@ -325,18 +325,25 @@ def write_validated(
             "and (v.contact_id is null or v.contact_id not in ("
             "select contact_id from contacts where contact_id is not null))"
         )
+    # A number for each line of the file, rejected and updated rows too (a gap in the ids costs
+    # nothing): a row's id is the base plus its line, which is unique within a file (a record
+    # over several lines has its first one). No window function: row_number() over () on a
+    # few rows sometimes breaks DuckDB 1.5.5 (kpi.training._NO_WINDOW_COUNT).
+    first, last = con.execute("select min(line), max(line) from validated").fetchone()
+    if first is None:
+        return 0, int(updated), 0
+    base = reserve(con, "contact_id", last - first + 1) - first + 1
     inserted = con.execute(
         f"""
-        insert into contacts ({_INSERT_COLS}, rep_key, account_key, source, file_id, line)
-        select {_SELECT_COLS}, {_KEY.format(v="rep")}, {_KEY.format(v="account")}, $source,
-            $file_id, line
+        insert into contacts (id, {_INSERT_COLS}, rep_key, account_key, source, file_id, line)
+        select $base + line, {_SELECT_COLS}, {_KEY.format(v="rep")},
+            {_KEY.format(v="account")}, $source, $file_id, line
         from validated as v
         where len(v.reasons) = 0 {new_only}
         """,
-        params,
+        params | {"base": base},
     ).fetchone()[0]
-    last_id = con.execute("select currval('contact_id_seq')").fetchone()[0] if inserted else None
-    return int(inserted), int(updated), last_id
+    return int(inserted), int(updated), base
 
 
 # ---------------------------------------------------------------------------------------------
@@ -755,13 +762,15 @@ def _write_rejects(
                     keys.append(name)
                     values.append(value)
         records.append((file_id, line, raw, keys, values, reasons))
-    frame = pd.DataFrame(records, columns=["file_id", "line", "raw", "k", "v", "reasons"])
+    base = reserve(con, "reject_id", len(records))
+    records = [(base + n, *record) for n, record in enumerate(records, start=1)]
+    frame = pd.DataFrame(records, columns=["id", "file_id", "line", "raw", "k", "v", "reasons"])
     con.register("rejects_in", frame)
     try:
         con.execute(
             """
-            insert into rejects (file_id, line, raw, fields, reasons)
-            select file_id, line, raw, map(k, v), reasons from rejects_in
+            insert into rejects (id, file_id, line, raw, fields, reasons)
+            select id, file_id, line, raw, map(k, v), reasons from rejects_in
             """
         )
     finally:
@@ -871,7 +880,7 @@ def _import(
     report(0.6, "writing")
 
     def write(c: duckdb.DuckDBPyConnection) -> None:
-        file_id = c.execute("select nextval('file_id_seq')").fetchone()[0]
+        file_id = reserve(c, "file_id", 1) + 1
         # The rollups change with the rows, in this transaction: by the rows the file replaces
         # (their old values) and by every row it writes, all of which carry its file_id.
         change = rollups.BulkChange(c, _REPLACED)

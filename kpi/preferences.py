@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import duckdb
 
+from kpi.db import transaction
 from kpi.i18n import LANGS
 
 
@@ -27,10 +28,16 @@ def remember_language(con: duckdb.DuckDBPyConnection, email: str, lang: str) -> 
         raise ValueError(f"unknown language {lang!r}; one of {', '.join(LANGS)}")
     if not email or not email.strip():
         raise ValueError("an e-mail address is needed to remember a language")
-    con.cursor().execute(
-        "insert or replace into preferences values (lower(trim(?)), ?, current_timestamp)",
-        [email, lang],
-    )
+
+    # No key keeps one row per person (a lake has none): the write replaces it in one
+    # transaction, done again if another server wrote the same person's row meanwhile.
+    def write(c: duckdb.DuckDBPyConnection) -> None:
+        c.execute("delete from preferences where email_key = lower(trim(?))", [email])
+        c.execute(
+            "insert into preferences values (lower(trim(?)), ?, current_timestamp)", [email, lang]
+        )
+
+    transaction(con.cursor(), write)
 
 
 def forget(con: duckdb.DuckDBPyConnection, email: str) -> None:

@@ -15,11 +15,11 @@ from kpi.fields import ADVANCE_LEVEL, LEVELS, has_text
 
 QUICK_QUOTE_DAYS = 90
 
-# The writes in this process that keep the rollups (a form's save, an import) take turns: each
-# updates the one row of rollup_state, so simultaneous ones would only conflict, and an import
-# is not retried; DuckDB lets one process write a database file, so this is all the queueing
-# there is.
-WRITES = threading.Lock()
+# The writes in this process take turns (kpi.db.transaction holds this): each updates the one
+# row of rollup_state and the counters, so simultaneous ones would only conflict and be done
+# again. Writers in other processes (on a lake) conflict at commit and are done again instead.
+# Reentrant: a write may call a helper that opens the same turn.
+WRITES = threading.RLock()
 LEVEL_COLUMNS: tuple[str, ...] = tuple(f"level_{level}" for level in LEVELS if level > 0)
 # What a rep's day holds; every KPI is a sum of these, or a ratio of two sums.
 COUNTERS: tuple[str, ...] = (
@@ -185,7 +185,7 @@ def installed(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether this database has every rollup table."""
     found = con.execute(
         "select count(*) from duckdb_tables() where database_name = current_database()"
-        " and schema_name = 'main' and list_contains($tables, table_name)",
+        " and schema_name = 'main' and list_contains($tables, table_name) and not temporary",
         {"tables": list(TABLES)},
     ).fetchone()[0]
     return found == len(TABLES)
@@ -215,8 +215,10 @@ def create(con: duckdb.DuckDBPyConnection) -> None:
 def install(con: duckdb.DuckDBPyConnection) -> None:
     """create() in a transaction of its own, checkpointed at once: DuckDB 1.5.5 cannot replay
     every schema change from its log (issue 13), so none may live only there."""
+    from kpi.db import checkpoint  # db.py imports this module
+
     _in_transaction(con, create)
-    con.execute("checkpoint")
+    checkpoint(con)
 
 
 def rebuild(con: duckdb.DuckDBPyConnection) -> None:
@@ -253,14 +255,9 @@ def read(
 def _in_transaction(
     con: duckdb.DuckDBPyConnection, work: Callable[[duckdb.DuckDBPyConnection], None]
 ) -> None:
-    # Not kpi.db.transaction: db.py's migration will import this module.
-    con.execute("begin transaction")
-    try:
-        work(con)
-    except BaseException:
-        con.execute("rollback")
-        raise
-    con.execute("commit")
+    from kpi.db import transaction  # db.py imports this module
+
+    transaction(con, work)
 
 
 def recount(con: duckdb.DuckDBPyConnection) -> None:
@@ -497,6 +494,13 @@ def _delta(
     return rows
 
 
+def _drop_empty(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """Remove the groups a write left without contacts. Not a `when matched ... then delete` in
+    the merge before: a DuckLake store takes one update or delete action per merge. No other
+    row has 0 contacts, so this removes only what that merge emptied."""
+    con.execute(f"delete from {table} where contacts = 0")  # our own tables' names
+
+
 def _apply(con: duckdb.DuckDBPyConnection, rows: list[dict[str, object]]) -> None:
     """Add the changes to kpi_day: a new row for a new rep and day, none left for an empty one."""
     if not rows:
@@ -507,13 +511,13 @@ def _apply(con: duckdb.DuckDBPyConnection, rows: list[dict[str, object]]) -> Non
         merge into kpi_day as k
         using (select unnest($rows, recursive := true)) as d
         on k.rep_key = d.rep_key and k.contact_date = d.contact_date
-        when matched and k.contacts + d.contacts = 0 then delete
         when matched then update set {", ".join(f"{c} = k.{c} + d.{c}" for c in columns)}
         when not matched then insert (rep_key, contact_date, rep, {", ".join(columns)})
             values (d.rep_key, d.contact_date, d.rep, {", ".join(f"d.{c}" for c in columns)})
         """,
         {"rows": rows},
     )
+    _drop_empty(con, "kpi_day")
 
 
 def _apply_months(con: duckdb.DuckDBPyConnection, before: _State, after: _State) -> None:
@@ -541,7 +545,6 @@ def _apply_months(con: duckdb.DuckDBPyConnection, before: _State, after: _State)
             merge into account_month as k
             using (select unnest($rows, recursive := true)) as d
             on k.rep_key = d.rep_key and k.account_key = d.account_key and k.month = d.month
-            when matched and k.contacts + d.contacts = 0 then delete
             when matched then update set
                 {", ".join(f"{c} = k.{c} + d.{c}" for c in MONTH_COUNTERS)},
                 account = case when d.last_contact::date >= k.last_contact then d.account
@@ -557,6 +560,7 @@ def _apply_months(con: duckdb.DuckDBPyConnection, before: _State, after: _State)
             """,
             {"rows": rows},
         )
+        _drop_empty(con, "account_month")
     if lost:
         con.execute(
             """
@@ -721,12 +725,12 @@ class BulkChange:
                 having {" or ".join(f"sum({name}) <> 0" for name in columns)}
             ) as d
             on k.rep_key = d.rep_key and k.contact_date = d.contact_date
-            when matched and k.contacts + d.contacts = 0 then delete
             when matched then update set {", ".join(f"{c} = k.{c} + d.{c}" for c in columns)}
             when not matched then insert (rep_key, contact_date, rep, {", ".join(columns)})
                 values (d.rep_key, d.contact_date, d.rep, {", ".join(f"d.{c}" for c in columns)})
             """
         )
+        _drop_empty(self.con, "kpi_day")
 
     def _months(self) -> None:
         """As _apply_months, for the groups of a set of rows: the last date (and the spelling on
@@ -758,7 +762,6 @@ class BulkChange:
                 where account is not null or {" or ".join(f"{c} <> 0" for c in MONTH_COUNTERS)}
             ) as d
             on k.rep_key = d.rep_key and k.account_key = d.account_key and k.month = d.month
-            when matched and k.contacts + d.contacts = 0 then delete
             when matched then update set
                 {", ".join(f"{c} = k.{c} + d.{c}" for c in MONTH_COUNTERS)},
                 account = case when d.last_contact >= k.last_contact then d.account
@@ -771,6 +774,7 @@ class BulkChange:
                     {", ".join(f"d.{c}" for c in MONTH_COUNTERS)}, d.last_contact)
             """
         )
+        _drop_empty(self.con, "account_month")
         if not self.con.execute(f"select exists (select 1 from {_MONTH} where lost)").fetchone()[0]:
             return  # the repair's join reads the contacts even for no group
         self._run(

@@ -12,7 +12,7 @@ import duckdb
 import pandas as pd
 
 from kpi import preferences
-from kpi.db import bump_version, transaction
+from kpi.db import bump_version, reserve, transaction
 from kpi.fields import ROSTER_ROLES
 
 ROSTER_COLUMNS: tuple[str, ...] = ("email", "name", "team", "role")
@@ -132,9 +132,9 @@ def _log(
     after: str | None,
 ) -> None:
     c.execute(
-        "insert into roster_changes (changed_by, action, email, before_value, after_value) "
-        "values (?, ?, ?, ?, ?)",
-        [by, action, email, before, after],
+        "insert into roster_changes (id, changed_by, action, email, before_value, after_value) "
+        "values (?, ?, ?, ?, ?, ?)",
+        [reserve(c, "roster_change", 1) + 1, by, action, email, before, after],
     )
 
 

@@ -78,10 +78,13 @@ class PgCluster:
         """A libpq connection string, as `ducklake:postgres:` takes it."""
         return f"dbname={dbname} host=127.0.0.1 port={self.port} user={self.user}"
 
-    def new_database(self, prefix: str = "lake") -> str:
-        """A fresh, empty database; its name."""
+    def new_database(self, prefix: str = "lake", template: str | None = None) -> str:
+        """A fresh database (a copy of `template` when given); its name."""
         name = f"{prefix}_{uuid.uuid4().hex[:12]}"
-        self._run("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", self.user, name)
+        copy = ["-T", template] if template else []
+        self._run(
+            "createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", self.user, *copy, name
+        )  # fmt: skip
         return name
 
     def stop(self) -> None:

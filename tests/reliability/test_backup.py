@@ -49,8 +49,9 @@ def test_backup_while_the_app_writes_is_one_consistent_snapshot(dbfile, tmp_path
     copy, source = dump(target), dump(dbfile)
 
     ids = [row[0] for row in copy["contacts"]]
-    # One writer, so committed ids are 1..n without a gap: the copy is a prefix of the history.
-    assert ids == list(range(1, len(ids) + 1))
+    # One writer, so ids rise in commit order (with gaps where an import's line was rejected):
+    # the copy is a prefix of the history.
+    assert ids == sorted(set(ids)) and ids[0] == 1
     assert confirmed_before <= {row[22] for row in copy["contacts"]}  # notes hold the markers
     assert len(source["contacts"]) > len(ids)  # the app saved more after the copy
     assert copy["contacts"] == [row for row in source["contacts"] if row[0] <= ids[-1]]
