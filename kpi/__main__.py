@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import duckdb
 
-from kpi import backup, db, evidence, goals, i18n, ingest, metrics, recover, settings
+from kpi import backup, db, evidence, goals, i18n, ingest, lake, metrics, recover, settings
 from kpi.reasons import row_reason_text
 from kpi.roster import RosterError, load_roster
 
@@ -45,7 +45,9 @@ def _parser() -> argparse.ArgumentParser:
     def add(name: str, help_text: str) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text, description=help_text)
         p.add_argument(
-            "--db", help="database file (default: $COMMITBOARD_DB or data/commitboard.duckdb)"
+            "--db",
+            help="database file, or ducklake:postgres:<connection> for a shared lake"
+            " (default: $COMMITBOARD_DB or data/commitboard.duckdb)",
         )
         return p
 
@@ -83,7 +85,9 @@ def _parser() -> argparse.ArgumentParser:
     def add_goal(name: str, help_text: str, scoped: bool = True) -> argparse.ArgumentParser:
         g = goal_sub.add_parser(name, help=help_text, description=help_text)
         g.add_argument(
-            "--db", help="database file (default: $COMMITBOARD_DB or data/commitboard.duckdb)"
+            "--db",
+            help="database file, or ducklake:postgres:<connection> for a shared lake"
+            " (default: $COMMITBOARD_DB or data/commitboard.duckdb)",
         )
         if scoped:
             g.add_argument("--kpi", required=True, choices=metrics.KPI_KEYS)
@@ -148,6 +152,19 @@ def _parser() -> argparse.ArgumentParser:
         "recover",
         "a database whose log does not replay: set that log aside (kept) and open the last "
         "saved state; a database that opens is left as it is",
+    )
+
+    p = add(
+        "maintain",
+        "a DuckLake store's care, nightly from cron: write small inline writes out, merge small "
+        "files, expire old snapshots, delete files nothing uses",
+    )
+    p.add_argument(
+        "--keep-days",
+        type=int,
+        default=lake.KEEP_DAYS,
+        metavar="DAYS",
+        help="how long old snapshots and unused files are kept (default: %(default)d)",
     )
     return parser
 
@@ -377,6 +394,10 @@ def cmd_demo(con: duckdb.DuckDBPyConnection, args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
+    if db.is_lake(args.db):
+        made = lake.backup(db.target(args.db), args.dest, force=args.force)
+        print(f"backup written: {made.path} ({made.contacts} contacts, one snapshot of the lake)")
+        return EXIT_OK
     made = backup.backup(db.db_path(args.db), args.dest, force=args.force, wait=args.wait)
     by = f", made by the running app (PID {made.made_by_pid})" if made.made_by_pid else ""
     print(f"backup written: {made.path} ({made.contacts} contacts{by})")
@@ -384,6 +405,11 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
+    if db.is_lake(args.db):
+        made, kept = lake.restore(args.source, db.target(args.db))
+        print(f"restored {made.contacts} contacts from {args.source} into the lake")
+        print(f"what the lake held before is kept as {kept}")
+        return EXIT_OK
     made = backup.restore(args.source, db.db_path(args.db))
     kept = backup.before_restore_path(made.path)
     print(f"restored {made.contacts} contacts from {args.source} into {made.path}")
@@ -392,7 +418,19 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_maintain(con: duckdb.DuckDBPyConnection, args: argparse.Namespace) -> int:
+    done = lake.maintain(con, keep_days=args.keep_days)
+    print(
+        f"maintained in {done.seconds:.1f} s: snapshots {done.snapshots_before} -> "
+        f"{done.snapshots_after}, {done.files_removed} unused files deleted"
+    )
+    return EXIT_OK
+
+
 def cmd_recover(args: argparse.Namespace) -> int:
+    if db.is_lake(args.db):
+        print("error: recover is for a database file; a lake's commits are all or nothing")
+        return EXIT_ERROR
     try:
         found = recover.recover(db.db_path(args.db))
     except recover.RecoverError as exc:
@@ -429,6 +467,7 @@ COMMANDS = {
     "rejects": cmd_rejects,
     "roster": cmd_roster,
     "demo": cmd_demo,
+    "maintain": cmd_maintain,
 }
 
 
@@ -446,9 +485,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-    except (duckdb.Error, OSError, ValueError) as exc:
+    except (duckdb.Error, OSError, ValueError, db.StoreError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        print(f"error: {first}", file=sys.stderr)
+        print(f"error: {db.redact(first)}", file=sys.stderr)  # a lake's password never shown
         return EXIT_ERROR
     finally:
         con.close()
@@ -463,9 +502,9 @@ def _run_file_command(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-    except (duckdb.Error, OSError, ValueError) as exc:
+    except (duckdb.Error, OSError, ValueError, db.StoreError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        print(f"error: {first}", file=sys.stderr)
+        print(f"error: {db.redact(first)}", file=sys.stderr)  # a lake's password never shown
         return EXIT_ERROR
 
 

@@ -59,7 +59,13 @@ def is_lake(spec: str | os.PathLike[str] | None = None) -> bool:
 
 def describe(spec: str | os.PathLike[str] | None = None) -> str:
     """The store named for people and logs: a lake's password left out."""
-    return re.sub(r"(password\s*=\s*)('[^']*'|\S+)", r"\1***", target(spec), flags=re.I)
+    return redact(target(spec))
+
+
+def redact(text: str) -> str:
+    """`text` with any `password=...` of a connection string replaced by ***: DuckDB repeats
+    the whole string in its errors."""
+    return re.sub(r"(password\s*=\s*)('[^']*'|[^\s'\"]+)", r"\1***", text, flags=re.I)
 
 
 def db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
@@ -542,17 +548,31 @@ def _connect_lake(
             break
         except duckdb.Error as exc:
             # Two processes making a new catalog at the same moment: the loser's insert of the
-            # catalog's first rows violates PostgreSQL's keys. The winner's catalog is there
-            # now, and a new attach reads it.
-            if "duplicate key" in str(exc) and attempt < ATTACH_TRIES - 1:
-                log.info("attaching %s again after: %s", describe(spec), _first_line(exc))
+            # catalog's first rows violates PostgreSQL's keys, or its CREATE TABLE finds the
+            # winner's. The winner's catalog is there now, and a new attach reads it.
+            text = str(exc)
+            racing = "duplicate key" in text or (
+                "initialize DuckLake" in text and "already exists" in text
+            )
+            if racing and attempt < ATTACH_TRIES - 1:
+                log.info("attaching %s again after: %s", describe(spec), redact(_first_line(exc)))
                 _pause(attempt)
                 continue
             con.close()
             raise StoreError(
-                f"cannot open the lake {describe(spec)}: {duckdb_reason(exc)}", kind="lake"
+                f"cannot open the lake {describe(spec)}: {redact(duckdb_reason(exc))}", kind="lake"
             ) from None
-    con = LakeConnection(con)
+    if spec.startswith(LAKE_PREFIX + "postgres:") and not read_only:
+        # The same PostgreSQL once more, for the lock every writer takes (see transaction()).
+        conninfo = spec[len(LAKE_PREFIX + "postgres:") :]
+        try:
+            con.execute(f"attach {extensions.sql_string(conninfo)} as {_LOCKS} (type postgres)")
+        except duckdb.Error as exc:
+            con.close()
+            raise StoreError(
+                f"cannot open the lake {describe(spec)}: {redact(duckdb_reason(exc))}", kind="lake"
+            ) from None
+    con = LakeConnection(con, writers_take_turns=not read_only)
     if read_only:
         return con
     for attempt in range(MIGRATE_TRIES):
@@ -565,7 +585,8 @@ def _connect_lake(
             if attempt == MIGRATE_TRIES - 1 or not conflict(exc):
                 con.close()
                 raise StoreError(
-                    f"cannot set up the lake {describe(spec)}: {duckdb_reason(exc)}", kind="lake"
+                    f"cannot set up the lake {describe(spec)}: {redact(duckdb_reason(exc))}",
+                    kind="lake",
                 ) from None
             log.info("setting up the lake again after: %s", _first_line(exc))
             _pause(attempt)
@@ -579,12 +600,13 @@ class LakeConnection:
     database: without this, `con.cursor()` anywhere in kpi/ or the pages would look for the
     tables in the in-memory database the lake is attached to. Everything else is DuckDB's."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+    def __init__(self, con: duckdb.DuckDBPyConnection, *, writers_take_turns: bool) -> None:
         con.execute(f"use {LAKE}")
         self._con = con
+        self.writers_take_turns = writers_take_turns
 
     def cursor(self) -> LakeConnection:
-        return LakeConnection(self._con.cursor())
+        return LakeConnection(self._con.cursor(), writers_take_turns=self.writers_take_turns)
 
     def __getattr__(self, name: str):
         return getattr(self._con, name)
@@ -609,10 +631,14 @@ def conflict(exc: BaseException) -> bool:
     )
 
 
-def _pause(attempt: int) -> None:
+def _pause(attempt: int, *, lake: bool = False) -> None:
     """A short, growing, random wait before trying again, so that two processes that collided
-    do not collide again in step."""
-    time.sleep(random.uniform(0.005, 0.025) * (2 ** min(attempt, 3)))
+    do not collide again in step. On a lake the wait is drawn from zero up to a ceiling that
+    doubles to 0.5 s ("full jitter"): a writer that keeps losing to a busy one gets its turn."""
+    if lake:
+        time.sleep(random.uniform(0, min(0.5, 0.02 * 2**attempt)))
+    else:
+        time.sleep(random.uniform(0.005, 0.025) * (2 ** min(attempt, 3)))
 
 
 def checkpoint(con: duckdb.DuckDBPyConnection) -> None:
@@ -625,7 +651,23 @@ def checkpoint(con: duckdb.DuckDBPyConnection) -> None:
 
 def on_lake(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether this connection's store is the lake."""
-    return con.execute("select current_database()").fetchone()[0] == LAKE
+    return isinstance(con, LakeConnection)
+
+
+# Writers on a lake take turns through a PostgreSQL advisory lock, held by the writing
+# transaction until it commits: without it, two app servers saving as fast as they can kept
+# invalidating each other's commits (every write updates the counters and the rollups, so any
+# two conflict), and a save took 0.4 s on average with retries (tests/kpi/test_lake.py).
+_LOCKS = "commitboard_locks"
+_WRITE_LOCK = 0x636F6D6D6974  # "commit"
+
+
+def _take_turn(con: duckdb.DuckDBPyConnection) -> None:
+    """Wait for this write's turn among every process on the lake (inside its transaction)."""
+    if getattr(con, "writers_take_turns", False):
+        con.execute(
+            f"call postgres_execute('{_LOCKS}', 'select pg_advisory_xact_lock({_WRITE_LOCK})')"
+        )
 
 
 # Why a schema is never changed in the database file itself: DuckDB 1.5.5 cannot replay some
@@ -881,10 +923,14 @@ def data_version(con: duckdb.DuckDBPyConnection) -> int:
     return int(row[0]) if row else 0
 
 
-# How often a write is tried when it keeps conflicting with another writer: about 1.5 s of
-# waiting at most (_pause), then the conflict is the caller's (the form says so, and keeps
-# what was typed).
+# How long a write keeps being tried while it conflicts with other writers. On a file only
+# a connection outside this process's turn-taking can conflict (rare, and it will not let go
+# soon): 10 tries, about 1.5 s, then the conflict is the caller's (the form says so and keeps
+# what was typed). On a lake other app servers and imports commit all the time, each in a
+# fraction of a second: a write tries again, after a random wait that grows, for up to
+# LAKE_RETRY_SECONDS (two processes saving as fast as they can: tests/kpi/test_lake.py).
 RETRIES = 10
+LAKE_RETRY_SECONDS = 60.0
 
 
 def transaction(
@@ -892,21 +938,27 @@ def transaction(
 ):
     """Run work(con) in one transaction: all of it or nothing. When another writer changed the
     same data first (another app server or `kpi import` on a lake; another connection of this
-    process on a file), the transaction is rolled back and work(con) runs again from the start,
-    up to RETRIES times, each retry logged. The writes of this process take turns
-    (rollups.WRITES), so they never conflict with each other."""
+    process on a file), the transaction is rolled back and work(con) runs again from the start
+    (see RETRIES), each retry logged. The writes of this process take turns (rollups.WRITES),
+    so they never conflict with each other."""
+    lake = on_lake(con)
+    deadline = time.monotonic() + LAKE_RETRY_SECONDS
     with rollups.WRITES:
-        for attempt in range(RETRIES):
+        attempt = 0
+        while True:
             con.execute("begin transaction")
             try:
+                if lake:
+                    _take_turn(con)
                 result = work(con)
                 con.execute("commit")
                 return result
             except BaseException as exc:
                 with contextlib.suppress(duckdb.Error):
                     con.execute("rollback")  # after a failed commit there is none left
-                if not conflict(exc) or attempt == RETRIES - 1:
+                attempt += 1
+                spent = time.monotonic() >= deadline if lake else attempt >= RETRIES
+                if not conflict(exc) or spent:
                     raise
                 log.info("write done again after a conflict: %s", _first_line(exc))
-                _pause(attempt)
-    raise AssertionError("unreachable")
+                _pause(attempt - 1, lake=lake)

@@ -506,18 +506,29 @@ def _apply(con: duckdb.DuckDBPyConnection, rows: list[dict[str, object]]) -> Non
     if not rows:
         return
     columns = (*COUNTERS, "quick_quotes")
+    # An update and an insert, not one merge: on a lake a merge that inserts writes a Parquet
+    # file however small, and these two keep a form's save inline in the catalog.
     con.execute(
         f"""
-        merge into kpi_day as k
-        using (select unnest($rows, recursive := true)) as d
-        on k.rep_key = d.rep_key and k.contact_date = d.contact_date
-        when matched then update set {", ".join(f"{c} = k.{c} + d.{c}" for c in columns)}
-        when not matched then insert (rep_key, contact_date, rep, {", ".join(columns)})
-            values (d.rep_key, d.contact_date, d.rep, {", ".join(f"d.{c}" for c in columns)})
+        update kpi_day as k set {", ".join(f"{c} = k.{c} + d.{c}" for c in columns)}
+        from (select unnest($rows, recursive := true)) as d
+        where k.rep_key = d.rep_key and k.contact_date = d.contact_date
         """,
         {"rows": rows},
     )
-    _drop_empty(con, "kpi_day")
+    con.execute(
+        f"""
+        insert into kpi_day (rep_key, contact_date, rep, {", ".join(columns)})
+        select d.rep_key, d.contact_date, d.rep, {", ".join(f"d.{c}" for c in columns)}
+        from (select unnest($rows, recursive := true)) as d
+        where not exists (
+            select 1 from kpi_day as k
+            where k.rep_key = d.rep_key and k.contact_date = d.contact_date)
+        """,
+        {"rows": rows},
+    )
+    if any(row["contacts"] < 0 for row in rows):
+        _drop_empty(con, "kpi_day")
 
 
 def _apply_months(con: duckdb.DuckDBPyConnection, before: _State, after: _State) -> None:
@@ -540,27 +551,37 @@ def _apply_months(con: duckdb.DuckDBPyConnection, before: _State, after: _State)
         if old_last is not None and (last is None or last < old_last):
             lost.append({"rep_key": key[0], "account_key": key[1], "month": key[2]})
     if rows:
+        # An update and an insert, not a merge: see _apply.
         con.execute(
             f"""
-            merge into account_month as k
-            using (select unnest($rows, recursive := true)) as d
-            on k.rep_key = d.rep_key and k.account_key = d.account_key and k.month = d.month
-            when matched then update set
+            update account_month as k set
                 {", ".join(f"{c} = k.{c} + d.{c}" for c in MONTH_COUNTERS)},
                 account = case when d.last_contact::date >= k.last_contact then d.account
                                else k.account end,
                 last_contact = greatest(k.last_contact, coalesce(d.last_contact::date, k.last_contact))
-            -- (a group found only before the write is missing when the rollups are out of
-            -- date: then recount() will count it again anyway)
-            when not matched and d.account is not null then insert (
-                    rep_key, account_key, month, account,
-                    {", ".join(MONTH_COUNTERS)}, last_contact)
-                values (d.rep_key, d.account_key, d.month, d.account,
-                    {", ".join(f"d.{c}" for c in MONTH_COUNTERS)}, d.last_contact)
+            from (select unnest($rows, recursive := true)) as d
+            where k.rep_key = d.rep_key and k.account_key = d.account_key and k.month = d.month
             """,
             {"rows": rows},
         )
-        _drop_empty(con, "account_month")
+        # (a group found only before the write is missing when the rollups are out of date:
+        # then recount() will count it again anyway)
+        con.execute(
+            f"""
+            insert into account_month (rep_key, account_key, month, account,
+                {", ".join(MONTH_COUNTERS)}, last_contact)
+            select d.rep_key, d.account_key, d.month, d.account,
+                {", ".join(f"d.{c}" for c in MONTH_COUNTERS)}, d.last_contact::date
+            from (select unnest($rows, recursive := true)) as d
+            where d.account is not null and not exists (
+                select 1 from account_month as k
+                where k.rep_key = d.rep_key and k.account_key = d.account_key
+                  and k.month = d.month)
+            """,
+            {"rows": rows},
+        )
+        if any(row["contacts"] < 0 for row in rows):
+            _drop_empty(con, "account_month")
     if lost:
         con.execute(
             """

@@ -17,7 +17,15 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "COMMITBOARD_DB",
         "data/commitboard.duckdb",
-        "The DuckDB database file; `--db` on the command line wins over it.",
+        "The store: a DuckDB database file, or a DuckLake catalog in PostgreSQL as"
+        " `ducklake:postgres:dbname=… host=… user=…` (several app servers on one store);"
+        " `--db` on the command line wins over it.",
+    ),
+    Setting(
+        "COMMITBOARD_DATA_PATH",
+        "",
+        "Where a DuckLake store keeps its data files: a folder every app server shares, or an"
+        " `s3://` URL. Only for `COMMITBOARD_DB=ducklake:postgres:…`.",
     ),
     Setting(
         "COMMITBOARD_LANG",

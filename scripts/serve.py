@@ -53,7 +53,7 @@ def preload() -> None:
 
     from kpi import charts, contacts, db, exports, metrics, rollups, settings  # noqa: F401
 
-    con = db.connect(db.db_path())
+    con = db.connect(db.target())
     try:
         # The same cap the app sets on its own connection (COMMITBOARD_MEMORY_LIMIT).
         db.limit_memory(con, settings.get("COMMITBOARD_MEMORY_LIMIT"))
@@ -116,13 +116,14 @@ async def lifespan(_app: st.App):
 
 async def healthz(_request) -> JSONResponse:
     """200 and what the store holds when it answers; 503 and the reason when it does not."""
-    from kpi import health
+    from kpi import db, health
 
     try:
         answer = await run_in_threadpool(health.check)
     except Exception as exc:  # any failure is an unhealthy store, said in one line
-        log.warning("health check failed: %s", exc)
-        return JSONResponse({"status": "unavailable", "reason": str(exc)}, status_code=503)
+        log.warning("health check failed: %s", db.redact(str(exc)))
+        reason = db.redact(str(exc))  # DuckDB repeats a lake's connection string
+        return JSONResponse({"status": "unavailable", "reason": reason}, status_code=503)
     return JSONResponse({"status": "ok", **answer})
 
 

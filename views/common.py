@@ -35,8 +35,10 @@ def _connection(path: str) -> duckdb.DuckDBPyConnection:
     # DuckDB's own default is 80% of the machine; with 10M contacts that would take the app
     # past 1 GB (bench/RESULTS.md).
     db.limit_memory(con, settings.get("COMMITBOARD_MEMORY_LIMIT"))
-    # `python -m kpi backup` cannot open the file while this process holds it, so it asks us.
-    backup.serve_requests(con, path)
+    if not db.is_lake(path):
+        # `python -m kpi backup` cannot open the file while this process holds it, so it asks
+        # us (a lake is read by any number of processes: the backup reads it itself).
+        backup.serve_requests(con, path)
     return con
 
 
@@ -45,7 +47,7 @@ def start_run() -> None:
     previous = st.session_state.pop("_cursor", None)
     if previous is not None:
         previous[2].close()
-    path = str(db.db_path())
+    path = db.target()
     try:
         con = _connection(path)
         st.session_state["_cursor"] = (path, con, con.cursor())
@@ -63,13 +65,13 @@ def store_error_text(exc: db.StoreError, path: str) -> str:
     if key not in i18n.TEXTS:
         return i18n.t("db_error", language, reason=escape_markdown(str(exc), inline=True))
     command = f"python -m kpi recover --db {path}"
-    return i18n.t(key, language, db=path, command=command)
+    return i18n.t(key, language, db=db.describe(path), command=command)
 
 
 def connection() -> duckdb.DuckDBPyConnection:
     """This run's cursor on the app's one DuckDB connection."""
     current = st.session_state.get("_cursor")
-    if current is None or current[0] != str(db.db_path()):
+    if current is None or current[0] != db.target():
         start_run()
         current = st.session_state["_cursor"]
     return current[2]
@@ -133,7 +135,7 @@ def _read(fn: Callable[..., Any], args: tuple, kwargs: dict[str, Any]) -> Any:
 
     def read() -> Any:
         version = db.data_version(connection())
-        return _cached(fn, name, str(db.db_path()), version, args, tuple(sorted(kwargs.items())))
+        return _cached(fn, name, db.target(), version, args, tuple(sorted(kwargs.items())))
 
     return _reopening(read)
 
