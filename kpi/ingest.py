@@ -717,6 +717,18 @@ def _validate_careful(
     validate(con, source, {"path": str(out), "columns": columns} | extra, today)
 
 
+def validate_records(
+    con: duckdb.DuckDBPyConnection,
+    records: Iterable[tuple[int, list[str]]],
+    layout: _Layout,
+    tmpdir: Path,
+    today: dt.date | None = None,
+) -> None:
+    """Validate (line, fields) records of a file with this layout into temp table `validated`,
+    writing nothing: the Import page's preview of a mapping on a file's first rows."""
+    _validate_careful(con, records, layout, tmpdir, today)
+
+
 def _kept(raw: str) -> str:
     """The raw text a reject keeps: all of it, unless the line is over LINE_LIMIT."""
     return raw if len(raw) <= LINE_LIMIT else raw[:TOO_LONG_KEPT] + " …"
