@@ -180,10 +180,14 @@ def record_commitment(
     today: dt.date | None = None,
 ) -> SaveResult:
     """Record the level, commitment and the two questions on one contact (only the rep's own when
-    rep_key is given); its other columns stay as the CRM's export brought them. A level must be
-    chosen: missing:commitment_level otherwise."""
-    values = {name: values.get(name) for name in COMMITMENT_FIELDS}
-    if values["commitment_level"] is None:
+    rep_key is given): the COMMITMENT_FIELDS given in `values` change, nothing else; its other
+    columns stay as the CRM's export brought them. A level must be chosen:
+    missing:commitment_level otherwise."""
+    unknown = set(values) - set(COMMITMENT_FIELDS) - {"rep"}  # rep: kpi.access adds it
+    if unknown:
+        raise ValueError(f"not a commitment field: {', '.join(sorted(unknown))}")
+    values = {name: values[name] for name in COMMITMENT_FIELDS if name in values}
+    if values.get("commitment_level") is None:
         return SaveResult(errors={"commitment_level": ["missing"]})
     cur = con.cursor()
     try:
@@ -207,7 +211,7 @@ def record_commitment(
             change = rollups.Change(c, [contact])
             rows = c.execute(
                 f"""
-                update contacts set {update_set(COMMITMENT_FIELDS)}, updated_at = current_timestamp
+                update contacts set {update_set(values)}, updated_at = current_timestamp
                 from validated as v
                 where contacts.id = $id and ($rep_key is null or contacts.rep_key = $rep_key)
                 returning contacts.id
