@@ -42,7 +42,7 @@ def type_label(value: str) -> str:
     return t(f"channel_{value}") if value in mapping.CHANNELS else t(f"imp_map_type_{value}")
 
 
-def _value_key(kind: str, value: str) -> str:
+def value_key(kind: str, value: str) -> str:
     # Keyed by the value itself, so a choice stays with its value when another column is picked.
     digest = hashlib.sha256(value.strip().lower().encode()).hexdigest()[:10]
     return f"{PREFIX}{kind}_{digest}"
@@ -77,7 +77,7 @@ def _translations(kind: str, data: bytes, name: str, header: str, column: int) -
                 options=list(options),
                 index=list(options).index(guess(value)),
                 format_func=labels.__getitem__,
-                key=_value_key(kind, value),
+                key=value_key(kind, value),
             )
     return chosen
 
