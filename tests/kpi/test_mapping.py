@@ -341,3 +341,26 @@ def test_cli_import_with_a_saved_mapping_and_the_list_of_mappings(tmp_path, caps
     assert main(["mappings", "remove", "Klantsheet", "--db", str(path)]) == 0
     assert main(["mappings", "list", "--db", str(path)]) == 0
     assert capsys.readouterr().out.endswith("no saved mappings\n")
+
+
+def test_a_version_8_database_gets_the_mappings_table_and_keeps_its_contacts(tmp_path):
+    from tests.conftest import database_at_version
+
+    path = tmp_path / "v8.duckdb"
+    raw = database_at_version(path, 8)
+    raw.execute(
+        "insert into contacts (contact_date, rep, rep_key, account, account_key, channel,"
+        " commitment_level, source) values (date '2026-06-01', 'a', 'a', 'X', 'x', 'phone',"
+        " null, 'import')"
+    )
+    raw.execute("checkpoint")
+    raw.close()
+    con = db.connect(path)
+    assert db.schema_version(con) == 9
+    assert mapping.mappings(con) == []
+    assert con.execute("select commitment_level, account from contacts").fetchall() == [(None, "X")]
+    mapping.save_mapping(con, KLANTSHEET, by="anna@x.nl")
+    con.close()
+    con = db.connect(path)  # reopened: the table and its row were written for good
+    assert [m.name for m in mapping.mappings(con)] == ["Klantsheet"]
+    con.close()
