@@ -236,10 +236,14 @@ def waiting_contacts(con: duckdb.DuckDBPyConnection, rep_key: str, limit: int = 
         con.cursor()
         .execute(
             """
+            with waiting as (
+                select id, contact_date, account, contact_person, channel, notes from contacts
+                where rep_key = lower(trim($rep)) and commitment_level is null
+            )
+            -- Counted apart, not with count(*) over (): see kpi.training's _NO_WINDOW_COUNT.
             select id, contact_date, account, contact_person, channel::varchar as channel, notes,
-                   count(*) over () as total_count
-            from contacts
-            where rep_key = lower(trim($rep)) and commitment_level is null
+                   (select count(*) from waiting) as total_count
+            from waiting
             order by contact_date desc, id desc limit $limit
             """,
             {"rep": rep_key, "limit": limit},

@@ -198,9 +198,7 @@ def save_mapping(con: duckdb.DuckDBPyConnection, mapping: Mapping, *, by: str) -
     mapping = check(mapping)
 
     def work(c: duckdb.DuckDBPyConnection) -> str:
-        removed = c.execute(
-            "delete from crm_mappings where name_key = ? returning name", [_key(mapping.name)]
-        ).fetchall()
+        removed = _remove(c, mapping.name)
         c.execute(
             "insert into crm_mappings (name, name_key, headers_key, spec, saved_by)"
             " values (?, ?, ?, ?, ?)",
@@ -212,15 +210,22 @@ def save_mapping(con: duckdb.DuckDBPyConnection, mapping: Mapping, *, by: str) -
     return transaction(con.cursor(), work)
 
 
+def _remove(c: duckdb.DuckDBPyConnection, name: str) -> int:
+    """Delete the mapping of that name; how many there were. Counted first, not with RETURNING,
+    so the statement is one a DuckLake catalog takes too."""
+    found = c.execute("select count(*) from crm_mappings where name_key = ?", [_key(name)])
+    count = int(found.fetchone()[0])
+    if count:
+        c.execute("delete from crm_mappings where name_key = ?", [_key(name)])
+    return count
+
+
 def remove_mapping(con: duckdb.DuckDBPyConnection, name: str, *, by: str) -> None:
     """Remove the mapping of that name; MappingError(not_found) when there is none. Contacts
     imported with it stay."""
 
     def work(c: duckdb.DuckDBPyConnection) -> None:
-        removed = c.execute(
-            "delete from crm_mappings where name_key = ? returning name", [_key(name)]
-        ).fetchall()
-        if not removed:
+        if not _remove(c, name):
             raise MappingError(f"there is no mapping named {name!r}", "not_found", name=name)
         bump_version(c)
 
