@@ -238,6 +238,7 @@ def _remove(name: str) -> None:
 def saved_mappings() -> None:
     """The saved mappings: name, columns, who saved them and when; one can be removed."""
     with st.expander(t("imp_map_list_title"), icon=":material/swap_horiz:"):
+        show_flash()  # a removal's message, when no file is chosen to show it above
         frame = query(mapping.mappings_frame)
         if frame.empty:
             st.caption(t("imp_map_list_empty"))

@@ -318,3 +318,26 @@ def test_a_rep_may_not_save_a_mapping():
     rep = access.Viewer(role="rep", rep_key="anna@x.nl")
     with pytest.raises(access.AccessDenied):
         access.authorize(rep, mapping.save_mapping, (None,), {})
+
+
+def test_a_mapping_is_removed_without_a_file_chosen(empty_db):
+    from kpi import mapping
+
+    con = db.connect(empty_db)
+    mapping.save_mapping(
+        con,
+        mapping.Mapping(
+            name="Oud",
+            headers=("Datum", "Wie", "Klant"),
+            columns={"Datum": "contact_date", "Wie": "rep", "Klant": "account"},
+            fixed_channel="phone",
+        ),
+        by="admin@x.nl",
+    )
+    con.close()
+    at = open_page("importer")
+    assert at.dataframe[-1].value["name"].tolist() == ["Oud"]
+    at.selectbox(key="imp_maplist_pick").set_value("Oud").run()
+    at.button(key="imp_maplist_remove").click().run()
+    assert texts(at, "success") == ["Mapping Oud removed. The contacts imported with it stay."]
+    assert "No mappings saved yet." in " ".join(texts(at, "caption"))
