@@ -88,6 +88,41 @@ def result_numbers(tab) -> dict[str, str]:
     }
 
 
+def on_a_phone(browser, server: Server) -> None:
+    """The short form of the other waiting contact on a 390 px wide screen: every level, every
+    answer to "same way next time?" and the save button on screen."""
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, locale="nl-NL", is_mobile=True, has_touch=True
+    )
+    try:
+        tab = context.new_page()
+        open_page(tab, server, "log", lang="nl")
+        row = tab.locator('[class*="st-key-log_waiting_open_"]').first
+        row.wait_for()
+        contact = re.search(r"st-key-log_waiting_open_(\d+)", row.get_attribute("class"))[1]
+        rerun(tab, row.locator("button").tap)
+        shown = [
+            tab.locator(f".st-key-wait{contact}_commitment_level label").filter(
+                has_text=re.compile(r"^\d · ")
+            ),
+            tab.locator(f".st-key-wait{contact}_would_repeat button").filter(
+                has_text=re.compile(r"\w")
+            ),
+            tab.locator(f".st-key-log_waiting_save_{contact} button"),
+        ]
+        assert [s.count() for s in shown] == [5, 3, 1]
+        for items in shown:
+            for index in range(items.count()):
+                box = items.nth(index).bounding_box()
+                assert box is not None and 0 <= box["x"] and box["x"] + box["width"] <= 390, (
+                    items.nth(index).inner_text(),
+                    box,
+                )
+        assert errors_shown(tab) == []
+    finally:
+        context.close()
+
+
 def test_map_an_unknown_sheet_save_it_import_by_name_and_see_it_counted(
     browser, page, store, tmp_path
 ):
@@ -177,6 +212,8 @@ def test_map_an_unknown_sheet_save_it_import_by_name_and_see_it_counted(
         rerun(page, page.locator(f".st-key-log_waiting_save_{contact} button").click)
         assert "Recorded: E2E Delta at level 2 · Customer acts." in visible_text(page)
         assert page.locator('[class*="st-key-log_waiting_open_"]').count() == 1
+
+        on_a_phone(browser, server)
 
         navigate(page, "Dashboard")
         assert all_time(page) == {"Contacts": "3", "Calls": "2", "Commitment rate": "100%"}
