@@ -162,6 +162,9 @@ def check_columns(headers: list[str], saved: list[M.Mapping] | None = None) -> C
     """Which headers the import recognises and ignores, with the saved mappings it knows; raises
     ingest.FileUnreadable as the import would (a required column missing, a column twice)."""
     layout = ingest.read_layout(headers, ",", [m.layout() for m in saved or ()])
+    chosen = {m.name: m for m in saved or ()}.get(layout.crm.layout.label) if layout.crm else None
+    if chosen is not None:  # a saved mapping: its columns by the fields they were mapped to
+        return ColumnCheck(dict(chosen.columns), layout.ignored)
     if layout.crm is not None:  # a CRM's export: its columns by what they stand for
         given = sorted((i, role) for role, i in layout.crm.columns.items())
         return ColumnCheck({headers[i].strip(): role for i, role in given}, layout.ignored)

@@ -272,6 +272,10 @@ def test_an_unknown_layout_is_mapped_previewed_saved_and_then_recognised(empty_d
         " with it."
     ]
     assert "Read with the saved mapping Activiteiten." in texts(at, "caption")
+    assert (
+        "Columns recognised: Nr → contact_id, Datum → contact_date, Verkoper → rep,"
+        " Klant → account, Soort → channel, Afgerond → status, Onderwerp → subject"
+    ) in texts(at, "caption")
     assert not [s for s in at.selectbox if s.key.startswith("imp_map_col_")]  # asked no more
     at.button(key="imp_go").click().run()
     assert [(m.label, m.value) for m in at.metric] == [
