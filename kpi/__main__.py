@@ -1,4 +1,4 @@
-"""The command line: python -m kpi import|summary|evidence|goals|rejects|roster|demo|backup|restore|recover."""
+"""The command line: python -m kpi import|summary|evidence|goals|mappings|rejects|roster|demo|backup|restore|recover."""
 
 from __future__ import annotations
 
@@ -11,7 +11,19 @@ from collections.abc import Sequence
 
 import duckdb
 
-from kpi import backup, db, evidence, goals, i18n, ingest, lake, metrics, recover, settings
+from kpi import (
+    backup,
+    db,
+    evidence,
+    goals,
+    i18n,
+    ingest,
+    lake,
+    mapping,
+    metrics,
+    recover,
+    settings,
+)
 from kpi.reasons import row_reason_text
 from kpi.roster import RosterError, load_roster
 
@@ -55,7 +67,16 @@ def _parser() -> argparse.ArgumentParser:
         "import", "import contact logs (CSV or XLSX); rows that break a rule are kept as rejects"
     )
     p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.add_argument(
+        "--mapping",
+        metavar="NAME",
+        help="read the files with this saved column mapping (made on the Import page)",
+    )
     p.add_argument("files", nargs="+", metavar="FILE")
+
+    p = add("mappings", "the saved column mappings of other exports: list them, or remove one")
+    p.add_argument("action", choices=("list", "remove"))
+    p.add_argument("name", nargs="?", metavar="NAME", help="the mapping to remove")
 
     p = add("summary", "the 12 KPIs for a window and filters")
     p.add_argument("--from", dest="start", type=_date, metavar="YYYY-MM-DD")
@@ -183,9 +204,16 @@ def cmd_import(con: duckdb.DuckDBPyConnection, args: argparse.Namespace) -> int:
     results: list[ingest.FileResult] = []
     unreadable: list[dict[str, object]] = []
     status = EXIT_OK
+    if args.mapping is not None and mapping.get_mapping(con, args.mapping) is None:
+        saved = ", ".join(m.name for m in mapping.mappings(con)) or "none"
+        print(
+            f"error: there is no saved mapping named {args.mapping!r} (saved: {saved})",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
     for name in args.files:
         try:
-            results.append(ingest.import_file(con, name))
+            results.append(ingest.import_file(con, name, mapping_name=args.mapping))
         except ingest.FileUnreadable as exc:
             print(f"error: {name}: {exc}", file=sys.stderr)
             unreadable.append(
@@ -344,6 +372,30 @@ def cmd_goals(con: duckdb.DuckDBPyConnection, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_mappings(con: duckdb.DuckDBPyConnection, args: argparse.Namespace) -> int:
+    if args.action == "remove":
+        if not args.name:
+            print("error: name the mapping to remove", file=sys.stderr)
+            return EXIT_ERROR
+        try:
+            mapping.remove_mapping(con, args.name, by=f"command line ({getpass.getuser()})")
+        except mapping.MappingError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return EXIT_ERROR
+        print(f"mapping removed: {args.name}")
+        return EXIT_OK
+    frame = mapping.mappings_frame(con)
+    if frame.empty:
+        print("no saved mappings")
+        return EXIT_OK
+    rows = [
+        (r.name, r.columns, r.saved_by, f"{r.saved_at:%Y-%m-%d %H:%M}")
+        for r in frame.itertuples(index=False)
+    ]
+    print(_table(rows, ["name", "columns", "saved by", "saved at"]))
+    return EXIT_OK
+
+
 def cmd_rejects(con: duckdb.DuckDBPyConnection, args: argparse.Namespace) -> int:
     if args.csv:
         if args.csv == "-":
@@ -464,6 +516,7 @@ COMMANDS = {
     "summary": cmd_summary,
     "evidence": cmd_evidence,
     "goals": cmd_goals,
+    "mappings": cmd_mappings,
     "rejects": cmd_rejects,
     "roster": cmd_roster,
     "demo": cmd_demo,

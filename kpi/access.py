@@ -23,6 +23,7 @@ from kpi import (
     evidence,
     goals,
     ingest,
+    mapping,
     metrics,
     preferences,
     preview,
@@ -321,6 +322,8 @@ RULES: dict[Callable[..., Any], Rule] = {
     contacts.update_contact: Rule(TEAM, (_write_own,), writes=True),
     contacts.delete_contact: Rule(TEAM, (_write_own,), writes=True),
     contacts.set_commitment_status: Rule(TEAM, (_write_own,), writes=True),
+    contacts.waiting_contacts: Rule(TEAM, (_own_rep("rep_key"),)),
+    contacts.record_commitment: Rule(TEAM, (_write_own,), writes=True),
     # reflection
     reflection.answers: Rule(TEAM, (_own_rep("rep"),)),
     reflection.lessons: Rule(TEAM, (_own_rep("rep"),)),
@@ -339,6 +342,12 @@ RULES: dict[Callable[..., Any], Rule] = {
     preview.rejects_csv: Rule(LEADERS),
     preview.contacts_count: Rule(LEADERS),
     preview.export_contacts_csv: Rule(LEADERS),
+    # mappings of other exports' columns (the Import page)
+    preview.mapped_preview: Rule(LEADERS),
+    mapping.mappings: Rule(LEADERS),
+    mapping.mappings_frame: Rule(LEADERS),
+    mapping.save_mapping: Rule(LEADERS, (_by_viewer,), writes=True),
+    mapping.remove_mapping: Rule(LEADERS, (_by_viewer,), writes=True),
     # the roster page
     roster.roster_frame: Rule(frozenset({ADMIN})),
     roster.change_log: Rule(frozenset({ADMIN})),

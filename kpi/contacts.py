@@ -12,7 +12,7 @@ import pandas as pd
 from kpi import fields as F
 from kpi import rollups
 from kpi.db import bump_version, conflict, transaction
-from kpi.ingest import UPDATE_SET, validate, write_validated
+from kpi.ingest import UPDATE_SET, update_set, validate, write_validated
 
 
 class ConflictError(Exception):
@@ -151,6 +151,98 @@ def update_contact(
         return _retrying(cur, write)
     finally:
         cur.close()
+
+
+# What a rep adds to a contact from a CRM export (DOMAIN.md): the commitment and the two
+# questions. Recording them changes these columns only (and the status that follows the level).
+COMMITMENT_FIELDS: tuple[str, ...] = (
+    "commitment_level",
+    "commitment",
+    "commitment_due",
+    "would_repeat",
+    "reflection",
+    "lesson",
+)
+
+
+def record_commitment(
+    con: duckdb.DuckDBPyConnection,
+    contact: int,
+    values: dict[str, object],
+    *,
+    rep_key: str | None = None,
+    today: dt.date | None = None,
+) -> SaveResult:
+    """Record the level, commitment and the two questions on one contact (only the rep's own when
+    rep_key is given): the COMMITMENT_FIELDS given in `values` change, nothing else; its other
+    columns stay as the CRM's export brought them. A level must be chosen:
+    missing:commitment_level otherwise."""
+    unknown = set(values) - set(COMMITMENT_FIELDS) - {"rep"}  # rep: kpi.access adds it
+    if unknown:
+        raise ValueError(f"not a commitment field: {', '.join(sorted(unknown))}")
+    values = {name: values[name] for name in COMMITMENT_FIELDS if name in values}
+    if values.get("commitment_level") is None:
+        return SaveResult(errors={"commitment_level": ["missing"]})
+    cur = con.cursor()
+    try:
+        row = cur.execute(
+            f"select {_AS_TEXT} from contacts where id = $id"
+            " and ($rep_key is null or rep_key = $rep_key)",
+            {"id": contact, "rep_key": rep_key},
+        ).fetchone()
+        if row is None:
+            return SaveResult(errors={"": ["not_found"]})
+        # Validated as the whole contact would be, so the rules across columns hold (a level 1+
+        # needs a commitment); written only in COMMITMENT_FIELDS.
+        stored = {f.name: plain for f, plain in zip(F.FIELDS, row, strict=True)}
+        _stage_one(cur, stored | values)
+        validate(cur, today=today)
+        errors = _errors(cur)
+        if errors:
+            return SaveResult(errors=errors)
+
+        def write(c: duckdb.DuckDBPyConnection) -> SaveResult:
+            change = rollups.Change(c, [contact])
+            rows = c.execute(
+                f"""
+                update contacts set {update_set(values)}, updated_at = current_timestamp
+                from validated as v
+                where contacts.id = $id and ($rep_key is null or contacts.rep_key = $rep_key)
+                """,
+                {"id": contact, "rep_key": rep_key},
+            ).fetchone()[0]  # rows changed (a lake has no RETURNING for an update)
+            if not rows:
+                return SaveResult(errors={"": ["not_found"]})
+            change.done()
+            bump_version(c)
+            return SaveResult(id=contact)
+
+        return _retrying(cur, write)
+    finally:
+        cur.close()
+
+
+def waiting_contacts(con: duckdb.DuckDBPyConnection, rep_key: str, limit: int = 50) -> pd.DataFrame:
+    """A rep's contacts still waiting for the commitment and the two questions (from a CRM's
+    export, level not recorded), the newest first; total_count says how many in all."""
+    return (
+        con.cursor()
+        .execute(
+            """
+            with waiting as (
+                select id, contact_date, account, contact_person, channel, notes from contacts
+                where rep_key = lower(trim($rep)) and commitment_level is null
+            )
+            -- Counted apart, not with count(*) over (): see kpi.training's _NO_WINDOW_COUNT.
+            select id, contact_date, account, contact_person, channel::varchar as channel, notes,
+                   (select count(*) from waiting) as total_count
+            from waiting
+            order by contact_date desc, id desc limit $limit
+            """,
+            {"rep": rep_key, "limit": limit},
+        )
+        .df()
+    )
 
 
 def delete_contact(

@@ -5,11 +5,14 @@ headers and value vocabularies), turned into SQL over the file's text columns (D
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import duckdb
 
+from kpi import fields as F
 from kpi.fields import WHITESPACE
+from kpi.reasons import FileUnreadable
 
 # What a CRM column can stand for. Each becomes SQL over one file column (or null when absent).
 ROLES: tuple[str, ...] = (
@@ -66,8 +69,15 @@ class CrmLayout:
     prefix: str = ""
     footers: tuple[str, ...] = ()  # rows that are no data (a report's totals and notices)
     # Dates in the user's locale: day first (nl, en-GB) or month first (en-US), told per file
-    # (date_order_sql).
+    # (date_order_sql), or fixed by a saved mapping (month_first not None).
     locale_dates: bool = False
+    month_first: bool | None = None
+    # A saved mapping (kpi.mapping) is recognised by exactly its file's headers, not by a
+    # signature among others; `label` is its name as the import result shows it.
+    exact: bool = False
+    label: str = ""
+    channels: tuple[str, ...] = CHANNELS  # the type values that are a contact
+    file_kind: str | None = None  # every row's activity type when no column tells it
 
 
 _COMMON_TYPES = {"call": "phone", "meeting": "visit", "email": "email", "task": "task"}
@@ -219,6 +229,11 @@ class Match:
     def source(self) -> str:
         return self.layout.source
 
+    @property
+    def name(self) -> str:
+        """What the import result calls the layout: the CRM, or the saved mapping's name."""
+        return self.layout.label or self.layout.source
+
     def is_footer(self, record: list[str]) -> bool:
         """Whether a record is one of the layout's footer rows (one cell filled, a known text)."""
         cells = [v.strip(WHITESPACE) for v in record if v and v.strip(WHITESPACE)]
@@ -231,7 +246,8 @@ class Match:
             given.add("contact_person")
         if "subject" in self.columns or "notes" in self.columns:
             given.add("notes")
-        return given
+        # A saved mapping may give Commitboard's own columns as well (revenue, a level ...).
+        return given | (set(self.columns) & set(F.FIELD_NAMES))
 
 
 def _key(header: str, prefix: str) -> str:
@@ -239,11 +255,26 @@ def _key(header: str, prefix: str) -> str:
     return key[len(prefix) :] if prefix and key.startswith(prefix) else key
 
 
-def recognise(headers: list[str]) -> Match | None:
-    """The CRM layout whose signature headers the file has, or None."""
-    for layout in LAYOUTS:
+def recognise(
+    headers: list[str], saved: Sequence[CrmLayout] = (), forced: bool = False
+) -> Match | None:
+    """The CRM layout whose signature headers the file has, else the saved mapping made for
+    exactly these headers (newest first in `saved`), or None. `forced`: the file is read with
+    saved[0], whatever else its headers say; FileUnreadable when a column it maps is not there."""
+    if forced:
+        wanted = {key for key in saved[0].headers}
+        missing = sorted(wanted - {_key(h, "") for h in headers})
+        if missing:
+            raise FileUnreadable(
+                "mapping_mismatch", name=saved[0].label, columns=", ".join(missing)
+            )
+    candidates = saved[:1] if forced else (*LAYOUTS, *saved)
+    for layout in candidates:
         keys = [_key(h, layout.prefix) for h in headers]
-        if not set(layout.signature) <= set(keys):
+        if layout.exact and not forced:
+            if set(layout.signature) != {k for k in keys if k}:
+                continue
+        elif not set(layout.signature) <= set(keys):
             continue
         columns: dict[str, int] = {}
         ignored: list[str] = []
@@ -254,8 +285,10 @@ def recognise(headers: list[str]) -> Match | None:
                     ignored.append(headers[i].strip(WHITESPACE))
                 continue
             columns[role] = i
-        file_kind = next((kind for h, kind in layout.kind_headers.items() if h in keys), None)
-        return Match(layout, columns, file_kind, ignored)
+        file_kind = next(
+            (kind for h, kind in layout.kind_headers.items() if h in keys), layout.file_kind
+        )
+        return Match(layout, columns, file_kind, ignored, bool(layout.month_first))
     return None
 
 
@@ -268,7 +301,7 @@ def params(con: duckdb.DuckDBPyConnection, match: Match) -> dict[str, object]:
         "crm_file_kind": match.file_kind,
         "crm_type_k": list(layout.types),
         "crm_type_v": list(layout.types.values()),
-        "crm_channels": list(CHANNELS),
+        "crm_channels": list(layout.channels),
         "crm_unknown": UNKNOWN_KIND,
     }
     for role in _KIND_ORDER:
@@ -296,6 +329,8 @@ def date_order_sql(match: Match, reader: str) -> str | None:
     every day is 12 or less reads day first (a Dutch team's export). None for a layout without
     locale dates."""
     if not match.layout.locale_dates or "date" not in match.columns:
+        return None
+    if match.layout.month_first is not None:  # a saved mapping says which
         return None
     part = (
         "try_cast(regexp_extract(d, '^(\\d{{1,2}})[-/.](\\d{{1,2}})[-/.]\\d{{4}}', {n}) as integer)"
@@ -386,7 +421,14 @@ def select_list(match: Match, bound: set[str]) -> dict[str, str]:
         )
         + "))"
     )
-    return {
+    # A saved mapping's columns of Commitboard's own fields go in as the file has them, for
+    # the validation to read as it reads our own files (dates in the mapping's order).
+    own = {
+        name: _date(raw(name), match.month_first) if F.BY_NAME[name].kind == "date" else raw(name)
+        for name in cols
+        if name in F.BY_NAME
+    }
+    return own | {
         "contact_id": f"$crm_source || ':' || coalesce({raw('id')}, {made})",
         "contact_date": _date(date_text, match.month_first),
         "rep": rep,

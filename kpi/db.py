@@ -22,7 +22,7 @@ _CHECKOUT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = (
     (_CHECKOUT if (_CHECKOUT / "app.py").exists() else Path()) / "data" / "commitboard.duckdb"
 )
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 # A new store (a file or a lake) is made at this version directly by create_schema(), then
 # brought up by the MIGRATIONS after it, which therefore run on both stores; the steps before
 # it only ever upgrade database files made by older versions.
@@ -390,6 +390,21 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("insert into counters select unnest($names), 0", {"names": list(COUNTER_NAMES)})
 
 
+# v10: mappings of other exports' columns to ours, saved by name (kpi/mapping.py). A plain table
+# (no key or sequence) that carries over to a DuckLake store; a file is recognised by its
+# headers_key, the mapping itself is JSON (columns, value translations, date order).
+_V10 = """
+create table crm_mappings (
+    name varchar not null,
+    name_key varchar not null,        -- lower(trim(name)): one mapping per name
+    headers_key varchar not null,     -- the file's headers, case-folded, sorted, joined by \x1f
+    spec varchar not null,
+    saved_by varchar not null,
+    saved_at timestamp not null default current_timestamp
+);
+"""
+
+
 # v6: one more rollup, the contacts per rep, account and month (kpi/rollups.py, account_month),
 # filled from the contacts there are: the relationship lists, the heatmap and the form's list of
 # accounts read it instead of every contact (10M contacts: 4 s, once).
@@ -403,6 +418,7 @@ MIGRATIONS: list[str | Callable[[duckdb.DuckDBPyConnection], None]] = [
     _V7,
     _v8,
     _v9,
+    _V10,
 ]
 assert len(MIGRATIONS) == SCHEMA_VERSION
 

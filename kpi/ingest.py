@@ -9,7 +9,7 @@ import hashlib
 import io
 import os
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from kpi import crm, rollups
+from kpi import crm, mapping, rollups
 from kpi import fields as F
 from kpi.db import bump_version, reserve, transaction
 from kpi.reasons import FileUnreadable, row_reason_text
@@ -361,7 +361,7 @@ class _Layout:
 
     @property
     def name(self) -> str:
-        return self.crm.source if self.crm else "commitboard"
+        return self.crm.name if self.crm else "commitboard"
 
     def fields(self) -> set[str]:
         """The canonical columns the file gives (an upsert changes only these)."""
@@ -380,8 +380,15 @@ def sniff_delimiter(header_line: str) -> str:
     return best
 
 
-def read_layout(headers: list[str], delimiter: str) -> _Layout:
-    known = crm.recognise(headers)
+def read_layout(
+    headers: list[str],
+    delimiter: str,
+    saved: Sequence[crm.CrmLayout] = (),
+    forced: bool = False,
+) -> _Layout:
+    """How the import reads a file with these headers: a known CRM's export, a saved mapping's
+    layout (kpi.mapping; `forced`: saved[0], named on the command line), or our own columns."""
+    known = crm.recognise(headers, saved, forced)
     if known is not None:
         return _Layout(delimiter, headers, {}, known.ignored, known)
     mapping: dict[int, str] = {}
@@ -487,7 +494,7 @@ _NULL = "null::varchar"  # a canonical column the layout does not give
 def _layout_params(con: duckdb.DuckDBPyConnection, layout: _Layout) -> dict[str, object]:
     """What validating a file of this layout binds beyond the file: whether it has levels at
     all, and a CRM layout's vocabularies and roster names."""
-    has_level = "commitment_level" in layout.mapping.values()
+    has_level = "commitment_level" in layout.fields()
     return {"has_level": has_level} | (crm.params(con, layout.crm) if layout.crm else {})
 
 
@@ -555,12 +562,12 @@ def _read_file_params(path: Path, layout: _Layout) -> dict[str, object]:
     }
 
 
-def _utf8_layout(path: Path) -> _Layout | None:
+def _utf8_layout(path: Path, saved: Sequence[crm.CrmLayout], forced: bool) -> _Layout | None:
     """The file's layout when its header reads as UTF-8 and names the required columns, else None
     (_import reads it again once the encoding is known, and reports any problem then)."""
     try:
         delimiter, headers = _read_header(path, "utf-8-sig")
-        return read_layout(headers, delimiter)
+        return read_layout(headers, delimiter, saved, forced)
     except (UnicodeDecodeError, FileUnreadable):
         return None
 
@@ -717,6 +724,18 @@ def _validate_careful(
     validate(con, source, {"path": str(out), "columns": columns} | extra, today)
 
 
+def validate_records(
+    con: duckdb.DuckDBPyConnection,
+    records: Iterable[tuple[int, list[str]]],
+    layout: _Layout,
+    tmpdir: Path,
+    today: dt.date | None = None,
+) -> None:
+    """Validate (line, fields) records of a file with this layout into temp table `validated`,
+    writing nothing: the Import page's preview of a mapping on a file's first rows."""
+    _validate_careful(con, records, layout, tmpdir, today)
+
+
 def _kept(raw: str) -> str:
     """The raw text a reject keeps: all of it, unless the line is over LINE_LIMIT."""
     return raw if len(raw) <= LINE_LIMIT else raw[:TOO_LONG_KEPT] + " …"
@@ -809,8 +828,9 @@ def import_file(
     name: str | None = None,
     progress: Progress | None = None,
     today: dt.date | None = None,
+    mapping_name: str | None = None,
 ) -> FileResult:
-    """Import one file as one transaction.
+    """Import one file as one transaction; with `mapping_name`, read with that saved mapping.
 
     Raises FileUnreadable, having written nothing, when the file cannot be read at all.
     """
@@ -820,8 +840,9 @@ def import_file(
     kind = _check_path(path)
     cur = con.cursor()  # temp tables stay private to this import
     try:
+        saved = mapping.layouts_for_import(cur, mapping_name)
         with tempfile.TemporaryDirectory(prefix="commitboard-") as tmp:
-            _import(cur, path, kind, Path(tmp), result, report, today)
+            _import(cur, path, kind, Path(tmp), result, report, today, saved)
     finally:
         cur.execute("drop table if exists validated")
         cur.close()
@@ -837,8 +858,10 @@ def _import(
     result: FileResult,
     report: Progress,
     today: dt.date | None,
+    saved: tuple[list[crm.CrmLayout], bool] = ([], False),
 ) -> None:
-    """import_file's work on the import's own cursor, filling in `result`."""
+    """import_file's work on the import's own cursor, filling in `result`; `saved`: the saved
+    mappings' layouts and whether the first is forced (kpi.mapping.layouts_for_import)."""
     raw_of = None
     report(0.0, "reading")
     if kind == "xlsx":
@@ -847,7 +870,7 @@ def _import(
         header = next((r for r in records if any(v.strip() for v in r[1])), None)
         if header is None:
             raise FileUnreadable("empty_sheet")
-        layout = read_layout([str(h) for h in header[1]], ",")
+        layout = read_layout([str(h) for h in header[1]], ",", *saved)
     else:
         # The pass over the file in Python (hash, encoding, line count) runs on a thread while
         # DuckDB already validates the file as UTF-8, the usual case: hashlib and DuckDB both
@@ -855,11 +878,11 @@ def _import(
         # be imported before, not UTF-8 or irregular throws that validation away.
         with ThreadPoolExecutor(max_workers=1) as pool:
             scan = pool.submit(_detect_encoding, path)
-            early = _utf8_layout(path)
+            early = _utf8_layout(path, *saved)
             fast = early is not None and _validate_fast(cur, path, early, today)
             digest, encoding, newlines, ends_nl = scan.result()
         delimiter, headers = _read_header(path, encoding)
-        layout = read_layout(headers, delimiter)
+        layout = read_layout(headers, delimiter, *saved)
     result.ignored_columns = layout.ignored
     result.layout = layout.name
     if cur.execute("select 1 from imported_files where sha256 = ?", [digest]).fetchone():

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import codecs
 import csv
+import datetime as dt
 import io
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
+from kpi import crm, i18n, ingest
 from kpi import fields as F
-from kpi import i18n, ingest
+from kpi import mapping as M
 from kpi.reasons import row_reason_text
 
 # Read as a quick look only: the import itself reads the whole file again.
@@ -67,16 +69,23 @@ def _head_text(data: bytes, rows: int) -> str:
 
 
 def _csv_records(data: bytes, rows: int) -> list[list[str]]:
+    return [record for _, record in _numbered_csv_records(data, rows)]
+
+
+def _numbered_csv_records(data: bytes, rows: int) -> list[tuple[int, list[str]]]:
+    """(first line, fields) of the header and up to `rows` records after it."""
     text = _head_text(data, rows)
     first = text.split("\n", 1)[0].rstrip("\r")
     if not first.strip():
         raise ingest.FileUnreadable("empty_file")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=ingest.sniff_delimiter(first))
-    records: list[list[str]] = []
+    records: list[tuple[int, list[str]]] = []
+    start = 1
     try:
         for record in reader:
             if record and any(v.strip() for v in record):
-                records.append(record)
+                records.append((start, record))
+            start = reader.line_num + 1
             if len(records) > rows:
                 break
     except csv.Error:
@@ -85,6 +94,10 @@ def _csv_records(data: bytes, rows: int) -> list[list[str]]:
 
 
 def _xlsx_records(data: bytes, rows: int) -> list[list[str]]:
+    return [record for _, record in _numbered_xlsx_records(data, rows)]
+
+
+def _numbered_xlsx_records(data: bytes, rows: int) -> list[tuple[int, list[str]]]:
     import openpyxl  # imported here: only .xlsx uploads pay for it
 
     try:
@@ -92,11 +105,11 @@ def _xlsx_records(data: bytes, rows: int) -> list[list[str]]:
     except Exception as exc:  # openpyxl raises many kinds for a broken file
         raise ingest.FileUnreadable("broken_xlsx", error=type(exc).__name__) from None
     try:
-        records: list[list[str]] = []
-        for row in book.worksheets[0].iter_rows(values_only=True):
+        records: list[tuple[int, list[str]]] = []
+        for number, row in enumerate(book.worksheets[0].iter_rows(values_only=True), start=1):
             record = [ingest.cell_text(v) for v in row]
             if any(v.strip() for v in record):
-                records.append(record)
+                records.append((number, record))
             if len(records) > rows:
                 break
     finally:
@@ -104,8 +117,14 @@ def _xlsx_records(data: bytes, rows: int) -> list[list[str]]:
     if not records:
         raise ingest.FileUnreadable("empty_sheet")
     # Formatted but empty cells to the right of the header are no columns.
-    width = max(i + 1 for i, v in enumerate(records[0]) if v.strip())
-    return [r[:width] for r in records]
+    width = max(i + 1 for i, v in enumerate(records[0][1]) if v.strip())
+    return [(n, r[:width]) for n, r in records]
+
+
+def _numbered(data: bytes, name: str, rows: int) -> list[tuple[int, list[str]]]:
+    if _kind(data, name) == "xlsx":
+        return _numbered_xlsx_records(data, rows)
+    return _numbered_csv_records(data, rows)
 
 
 def _unique(headers: list[str]) -> list[str]:
@@ -139,16 +158,89 @@ class ColumnCheck:
     ignored: list[str]
 
 
-def check_columns(headers: list[str]) -> ColumnCheck:
-    """Which headers the import recognises and ignores; raises ingest.FileUnreadable as the import
-    would (a required column missing, a column twice)."""
-    layout = ingest.read_layout(headers, ",")
+def check_columns(headers: list[str], saved: list[M.Mapping] | None = None) -> ColumnCheck:
+    """Which headers the import recognises and ignores, with the saved mappings it knows; raises
+    ingest.FileUnreadable as the import would (a required column missing, a column twice)."""
+    layout = ingest.read_layout(headers, ",", [m.layout() for m in saved or ()])
+    chosen = {m.name: m for m in saved or ()}.get(layout.crm.layout.label) if layout.crm else None
+    if chosen is not None:  # a saved mapping: its columns by the fields they were mapped to
+        return ColumnCheck(dict(chosen.columns), layout.ignored)
     if layout.crm is not None:  # a CRM's export: its columns by what they stand for
         given = sorted((i, role) for role, i in layout.crm.columns.items())
         return ColumnCheck({headers[i].strip(): role for i, role in given}, layout.ignored)
     return ColumnCheck(
         {headers[i].strip(): name for i, name in sorted(layout.mapping.items())}, layout.ignored
     )
+
+
+def recognised_by(headers: list[str], saved: list[M.Mapping]) -> str | None:
+    """The name of the saved mapping the import reads a file with these headers by, or None (our
+    own columns, a known CRM, or nothing it knows)."""
+    match = crm.recognise(headers, [m.layout() for m in saved])
+    return (match.layout.label or None) if match is not None else None
+
+
+def column_values(data: bytes, name: str, column: int, rows: int = 1000) -> list[str]:
+    """The different values (trimmed, case-folded alike) of one column in the file's first rows,
+    in the order they first come: what the mapping step translates (activity types, statuses)."""
+    found: dict[str, str] = {}
+    for _, record in _numbered(data, name, rows)[1:]:
+        value = record[column].strip(F.WHITESPACE) if column < len(record) else ""
+        if value and value.lower() not in found:
+            found[value.lower()] = value
+    return list(found.values())
+
+
+# What the mapping step's preview shows of each row, beside its line and outcome.
+MAPPED_COLUMNS: tuple[str, ...] = (
+    "contact_id",
+    "contact_date",
+    "rep",
+    "account",
+    "contact_person",
+    "channel",
+    "commitment_level",
+    "revenue",
+    "notes",
+)
+
+
+def mapped_preview(
+    con: duckdb.DuckDBPyConnection,
+    data: bytes,
+    name: str,
+    mapping: M.Mapping,
+    lang: str,
+    rows: int = 20,
+    today: dt.date | None = None,
+) -> pd.DataFrame:
+    """The file's first rows as the import would read them with `mapping` (not saved yet):
+    line, outcome (contact, not_contact or rejected), the kind of a row that is not a contact,
+    the contact's columns and the reasons of a reject in `lang`. Nothing is written. Raises
+    mapping.MappingError when the mapping cannot read a contact yet (a required field missing)."""
+    mapping = M.check(replace(mapping, name=mapping.name.strip(F.WHITESPACE) or "preview"))
+    numbered = _numbered(data, name, rows)
+    headers = numbered[0][1]
+    layout = ingest.read_layout(headers, ",", [mapping.layout()], forced=True)
+    cur = con.cursor()  # the temp tables stay private to this look
+    try:
+        with tempfile.TemporaryDirectory(prefix="commitboard-mapping-") as tmp:
+            ingest.validate_records(cur, numbered[1:], layout, Path(tmp), today)
+        columns = ", ".join(
+            f"{c}::varchar as {c}" if F.BY_NAME[c].kind == "enum" else c for c in MAPPED_COLUMNS
+        )
+        found = cur.execute(
+            f"select line, not_contact, reasons, {columns} from validated order by line"
+        ).fetchall()
+    finally:
+        cur.execute("drop table if exists validated")
+        cur.close()
+    shown = []
+    for line, kind, reasons, *values in found:
+        outcome = "not_contact" if kind else "rejected" if reasons else "contact"
+        why = "; ".join(row_reason_text(r, lang) for r in reasons or ())
+        shown.append((line, outcome, kind, *values, why))
+    return pd.DataFrame(shown, columns=["line", "outcome", "kind", *MAPPED_COLUMNS, "reasons"])
 
 
 def format_table(lang: str) -> pd.DataFrame:

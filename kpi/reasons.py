@@ -47,6 +47,8 @@ FILE: dict[str, tuple[str, ...]] = {
     "utf16_damaged": (),
     "missing_columns": ("columns",),
     "column_twice": ("column", "first", "second"),
+    "unknown_mapping": ("name",),  # kpi import --mapping NAME: no mapping saved by that name
+    "mapping_mismatch": ("name", "columns"),  # the file lacks columns the named mapping reads
 }
 
 

@@ -36,6 +36,7 @@ BOTH_STORES = {
     "test_evidence",
     "test_reflection",
     "test_lake",
+    "test_mapping",
 }
 
 

@@ -30,7 +30,10 @@ from views.common import (
 WINDOWS: tuple[str, ...] = ("week", "month", "quarter", "year", "all", "custom")
 # A rise is bad news for these KPIs, so the delta turns red when it goes up.
 INVERSE_KEYS: frozenset[str] = frozenset({"quick_quote_share"})
-TABLE_KEYS: tuple[str, ...] = metrics.COMMITMENT_KEYS + metrics.ACTIVITY_KEYS
+# recorded_share beside the commitment KPIs it qualifies: a rate on 14% of a rep's contacts.
+TABLE_KEYS: tuple[str, ...] = (
+    metrics.COMMITMENT_KEYS + metrics.COVERAGE_KEYS + metrics.ACTIVITY_KEYS
+)
 # Momentum and overdue lists can run to thousands of accounts; the top of each list is what
 # a director acts on, so only those rows are fetched and sent to the browser.
 LIST_ROWS = 200

@@ -8,8 +8,9 @@ from pathlib import Path
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
-from kpi import ingest, preview
+from kpi import ingest, mapping, preview
 from kpi.markdown import escape_markdown
+from views import import_mapping
 from views.common import (
     call,
     data_changed,
@@ -41,17 +42,24 @@ def _upload(uploaded: UploadedFile) -> None:
         _unreadable(uploaded.name, exc)
         return
     ready = True
+    unknown = False  # no layout it knows: the mapping step asks what the columns hold
+    saved = query(mapping.mappings)
     with st.container(border=True, key="imp_preview_box"):
         st.subheader(t("imp_preview"))
         shown = escape_markdown(uploaded.name, inline=True)
         st.caption(t("imp_preview_caption", rows=len(head), name=shown))
         show_table(head, hide_index=True, key="imp_preview")
         try:
-            columns = preview.check_columns(head.attrs["headers"])
+            columns = preview.check_columns(head.attrs["headers"], saved)
         except ingest.FileUnreadable as exc:
+            # As it stands the file cannot be imported; columns we do not know can be mapped.
             _unreadable(uploaded.name, exc)
+            unknown = exc.code == "missing_columns"
             ready = False
         else:
+            by = preview.recognised_by(head.attrs["headers"], saved)
+            if by:
+                st.caption(t("imp_map_recognised", name=escape_markdown(by, inline=True)))
             names = [
                 name
                 if header.casefold() == name
@@ -64,6 +72,9 @@ def _upload(uploaded: UploadedFile) -> None:
                     t("imp_ignored", cols=escape_markdown(", ".join(columns.ignored), inline=True)),
                     icon=":material/info:",
                 )
+    import_mapping.show_flash()
+    if unknown:
+        import_mapping.mapping_step(data, uploaded.name, [str(h) for h in head.attrs["headers"]])
     if st.button(
         t("imp_go"), key="imp_go", type="primary", icon=":material/upload:", disabled=not ready
     ):
@@ -121,8 +132,11 @@ def _result(result: ingest.FileResult) -> None:
             _metric("rejected", result.rejected)
             if result.not_contacts:
                 _metric("not_contacts", result.not_contacts)
-        if result.layout != "commitboard":
-            st.caption(t("imp_layout", crm=CRM_NAMES.get(result.layout, result.layout)))
+        if result.layout in CRM_NAMES:
+            st.caption(t("imp_layout", crm=CRM_NAMES[result.layout]))
+        elif result.layout != "commitboard":
+            name = escape_markdown(result.layout, inline=True)
+            st.caption(t("imp_layout_mapping", name=name))
         if result.not_contacts:
             kinds = ", ".join(
                 f"{fmt_number(n)} {t(f'imp_kind_{kind}')}"
@@ -198,6 +212,12 @@ def _export() -> None:
             )
 
 
+def _new_file() -> None:
+    """Another file: the last one's result and its mapping choices go."""
+    st.session_state.pop(RESULT, None)
+    import_mapping.clear()
+
+
 # -- the page ------------------------------------------------------------------------------------
 
 st.title(t("page_import"))
@@ -211,7 +231,7 @@ uploaded = st.file_uploader(
     type=["csv", "txt", "xlsx"],
     key="imp_upload",
     help=t("imp_upload_help"),
-    on_change=lambda: st.session_state.pop(RESULT, None),  # a new file: the old result goes
+    on_change=_new_file,
 )
 if uploaded is None:
     st.info(t("imp_start"), icon=":material/upload_file:")
@@ -219,4 +239,5 @@ else:
     _upload(uploaded)
 if RESULT in st.session_state:
     _result(st.session_state[RESULT])
+import_mapping.saved_mappings()
 _export()

@@ -18,6 +18,7 @@ from views.common import (
     data_changed,
     date_format,
     fmt_date,
+    fmt_number,
     lang,
     query,
     show_table,
@@ -45,12 +46,23 @@ FORM_FIELDS: tuple[str, ...] = (
     "share_for_training",
     "notes",
 )
+# What the short form of a contact from a CRM export asks: the commitment and the two questions.
+WAIT_FIELDS: tuple[str, ...] = (
+    "commitment_level",
+    "commitment",
+    "commitment_due",
+    "would_repeat",
+    "lesson",
+)
 NEW = "log_"  # widget keys of the new-contact form: NEW + field name
 FLASH = "_log_flash"
 ERRORS = "_log_errors"
 EDIT_ERRORS = "_log_edit_errors"
 CONFIRM_DELETE = "_log_confirm_delete"
 RECENT = 20
+WAITING = 50  # contacts waiting for the two questions shown at once, the newest
+WAIT_PICK = "_log_wait_pick"  # the waiting contact whose form is open
+WAIT_ERRORS = "_log_wait_errors"
 OPEN_LIST_HEIGHT = 560
 ICONS = {"success": ":material/check_circle:", "warning": ":material/warning:"}
 
@@ -84,7 +96,7 @@ def plain(value: object) -> object:
 def form_values(prefix: str) -> dict[str, object]:
     """The form's widgets as canonical field -> value; blank text is no value."""
     values: dict[str, object] = {}
-    for name in FORM_FIELDS:
+    for name in FORM_FIELDS + WAIT_FIELDS:
         value = st.session_state.get(prefix + name)
         if isinstance(value, str):
             value = value.strip() or None
@@ -142,10 +154,41 @@ def save_new(rep: str | None) -> None:
     )
 
 
+def wait_prefix(contact_id: int) -> str:
+    return f"wait{contact_id}_"
+
+
+def save_waiting(contact_id: int, account: str, rep: str) -> None:
+    """Record the commitment and the two questions on a contact from a CRM export: only those
+    columns change (kpi.contacts.record_commitment)."""
+    prefix = wait_prefix(contact_id)
+    values = {name: form_values(prefix).get(name) for name in WAIT_FIELDS}
+    result = call(contacts.record_commitment, contact_id, values, rep_key=rep)
+    if not result.ok:
+        st.session_state[WAIT_ERRORS] = (contact_id, result.errors)
+        return
+    st.session_state.pop(WAIT_ERRORS, None)
+    st.session_state.pop(WAIT_PICK, None)
+    data_changed()
+    clear(prefix)
+    flash(
+        "success",
+        t(
+            "log_waiting_saved",
+            account=escape_markdown(account, inline=True),
+            level=level_name(int(values["commitment_level"])),
+        ),
+        toast=True,
+    )
+
+
 def save_edit(row: dict[str, object], rep: str) -> None:
     contact_id = int(row["id"])
     prefix = edit_prefix(contact_id)
     values = {name: row[name] for name in F.FIELD_NAMES} | form_values(prefix)
+    if values["commitment_level"] is None:  # a CRM's contact whose level is still not chosen
+        st.session_state[EDIT_ERRORS] = (contact_id, {"commitment_level": ["missing"]})
+        return
     level = int(values["commitment_level"] or 0)
     # A level-0 contact has no commitment to keep, so its status goes with it.
     values["commitment_status"] = (
@@ -307,33 +350,9 @@ def contact_fields(
     st.subheader(t("log_section_commitment"))
     c1, c2 = st.columns([2, 3])
     with c1:
-        st.radio(
-            label("commitment_level"),
-            options=list(F.LEVELS),
-            index=int(current.get("commitment_level") or 0),
-            format_func={n: level_name(n) for n in F.LEVELS}.__getitem__,
-            captions=[t(f"level_{n}_help") for n in F.LEVELS],
-            help=t("log_level_help"),
-            key=prefix + "commitment_level",
-        )
-        field_errors("commitment_level", errors)
+        level_radio(prefix, current, errors)
     with c2:
-        st.text_area(
-            t("question_commitment"),
-            value=current.get("commitment") or "",
-            placeholder=t("log_commitment_placeholder"),
-            help=t("log_commitment_help"),
-            key=prefix + "commitment",
-        )
-        field_errors("commitment", errors)
-        st.date_input(
-            label("commitment_due"),
-            value=current.get("commitment_due"),
-            format=date_format(),
-            help=t("log_due_help"),
-            key=prefix + "commitment_due",
-        )
-        field_errors("commitment_due", errors)
+        commitment_inputs(prefix, current, errors)
         if with_status:
             statuses = list(F.ENUMS["status"])
             st.selectbox(
@@ -347,6 +366,68 @@ def contact_fields(
             field_errors("commitment_status", errors)
 
     st.subheader(t("log_section_reflection"))
+    repeat_input(prefix, current, errors)
+    c1, c2 = st.columns(2)
+    with c1:
+        st.text_area(
+            t("log_reflection_label"),
+            value=current.get("reflection") or "",
+            key=prefix + "reflection",
+        )
+    with c2:
+        lesson_input(prefix, current)
+    st.checkbox(
+        label("share_for_training"),
+        value=bool(current.get("share_for_training")),
+        help=t("log_share_help"),
+        key=prefix + "share_for_training",
+    )
+    st.text_area(label("notes"), value=current.get("notes") or "", height=80, key=prefix + "notes")
+
+
+def level_radio(prefix: str, current: dict[str, object], errors: dict[str, list[str]]) -> None:
+    """The ladder. A new contact starts at 0; a contact whose level is not recorded (from a
+    CRM export) shows none chosen until the rep chooses, never a 0 nobody gave."""
+    level = current.get("commitment_level")
+    not_recorded = "commitment_level" in current and level is None
+    st.radio(
+        field_label("commitment_level", lang()),
+        options=list(F.LEVELS),
+        index=None if not_recorded else int(level or 0),
+        format_func={n: level_name(n) for n in F.LEVELS}.__getitem__,
+        captions=[t(f"level_{n}_help") for n in F.LEVELS],
+        help=t("log_level_help"),
+        key=prefix + "commitment_level",
+    )
+    if not_recorded and st.session_state.get(prefix + "commitment_level") is None:
+        st.caption(t("log_level_choose"))
+    field_errors("commitment_level", errors)
+
+
+def commitment_inputs(
+    prefix: str, current: dict[str, object], errors: dict[str, list[str]]
+) -> None:
+    """What the customer committed to, and by when."""
+    st.text_area(
+        t("question_commitment"),
+        value=current.get("commitment") or "",
+        placeholder=t("log_commitment_placeholder"),
+        help=t("log_commitment_help"),
+        key=prefix + "commitment",
+    )
+    field_errors("commitment", errors)
+    st.date_input(
+        field_label("commitment_due", lang()),
+        value=current.get("commitment_due"),
+        format=date_format(),
+        help=t("log_due_help"),
+        key=prefix + "commitment_due",
+    )
+    field_errors("commitment_due", errors)
+
+
+def repeat_input(prefix: str, current: dict[str, object], errors: dict[str, list[str]]) -> None:
+    """Would you do it the same way next time?"""
     st.segmented_control(
         t("question_repeat"),
         options=list(F.ENUMS["repeat"]),
@@ -357,27 +438,15 @@ def contact_fields(
         wrap=True,  # on a phone the options wrap instead of scrolling out of sight
     )
     field_errors("would_repeat", errors)
-    c1, c2 = st.columns(2)
-    with c1:
-        st.text_area(
-            t("log_reflection_label"),
-            value=current.get("reflection") or "",
-            key=prefix + "reflection",
-        )
-    with c2:
-        st.text_area(
-            t("log_lesson_label"),
-            value=current.get("lesson") or "",
-            help=t("log_lesson_help"),
-            key=prefix + "lesson",
-        )
-    st.checkbox(
-        label("share_for_training"),
-        value=bool(current.get("share_for_training")),
-        help=t("log_share_help"),
-        key=prefix + "share_for_training",
+
+
+def lesson_input(prefix: str, current: dict[str, object]) -> None:
+    st.text_area(
+        t("log_lesson_label"),
+        value=current.get("lesson") or "",
+        help=t("log_lesson_help"),
+        key=prefix + "lesson",
     )
-    st.text_area(label("notes"), value=current.get("notes") or "", height=80, key=prefix + "notes")
 
 
 def error_summary(errors: dict[str, list[str]]) -> None:
@@ -457,6 +526,67 @@ def commitment_row(row: dict[str, object], rep: str, today: dt.date) -> None:
                 on_click=mark,
                 args=(contact_id, status, str(row["account"]), rep),
                 width="stretch",
+            )
+
+
+def waiting(rep: str) -> None:
+    """The rep's contacts from a CRM export still waiting for the commitment and the two
+    questions, the newest first; each opens a short form for just those."""
+    frame = query(contacts.waiting_contacts, rep, WAITING)
+    if frame.empty:
+        return
+    st.header(t("log_waiting_title"), divider="gray")
+    total = int(frame["total_count"].iloc[0])
+    st.caption(t("log_waiting_caption", count=fmt_number(total)))
+    if total > len(frame):
+        st.caption(t("log_waiting_more", shown=fmt_number(len(frame))))
+    picked = st.session_state.get(WAIT_PICK)
+    with st.container(height=OPEN_LIST_HEIGHT if len(frame) > 4 else "content", border=False):
+        for row in frame.to_dict("records"):
+            waiting_row({k: plain(v) for k, v in row.items()}, rep, picked)
+
+
+def waiting_row(row: dict[str, object], rep: str, picked: object) -> None:
+    contact_id = int(row["id"])
+    account = str(row["account"])
+    with st.container(border=True, key=f"log_waiting_{contact_id}"):
+        text, action = st.columns([5, 2], vertical_alignment="center")
+        with text:
+            who = f" · {row['contact_person']}" if row["contact_person"] else ""
+            st.text(f"{fmt_date(row['contact_date'])} · {account}{who}")
+            channel = t(f"channel_{row['channel']}") if row["channel"] else ""
+            st.caption(
+                " · ".join(
+                    p for p in (channel, escape_markdown(row["notes"] or "", inline=True)) if p
+                )
+            )
+        if picked != contact_id:
+            action.button(
+                t("log_waiting_open"),
+                key=f"log_waiting_open_{contact_id}",
+                icon=":material/edit:",
+                on_click=lambda: st.session_state.update({WAIT_PICK: contact_id}),
+                width="stretch",
+            )
+            return
+        stored = st.session_state.get(WAIT_ERRORS)
+        errors = stored[1] if stored and stored[0] == contact_id else {}
+        if "" in errors:  # the contact is gone meanwhile
+            st.error(row_reason_text(errors[""][0], lang()), icon=":material/error:")
+        prefix = wait_prefix(contact_id)
+        current = {"commitment_level": None}
+        with st.form(key=f"log_waiting_form_{contact_id}", border=False):
+            level_radio(prefix, current, errors)
+            commitment_inputs(prefix, current, errors)
+            repeat_input(prefix, current, errors)
+            lesson_input(prefix, current)
+            st.form_submit_button(
+                t("log_waiting_save"),
+                key=f"log_waiting_save_{contact_id}",
+                type="primary",
+                icon=":material/save:",
+                on_click=save_waiting,
+                args=(contact_id, account, rep),
             )
 
 
@@ -574,6 +704,7 @@ with st.form("log_form", clear_on_submit=False):
     )
 
 if rep_key:
+    waiting(rep_key)
     open_commitments(rep_key)
     recent(rep_key, accounts)
 else:

@@ -115,6 +115,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Contacts the rep would do (partly) differently, or with a lesson written down.",
         "nl": "Contactmomenten die de accountmanager (deels) anders zou doen, of met een geleerde les.",
     },
+    "kpi_recorded_share": {"en": "Level recorded", "nl": "Niveau vastgelegd"},
+    "kpi_recorded_share_help": {
+        "en": "Share of contacts whose commitment level is recorded: the commitment KPIs count only those. Contacts from a CRM export wait for their rep to record it.",
+        "nl": "Aandeel contactmomenten waarvan het commitmentniveau is vastgelegd: alleen die tellen mee in de commitment-KPI's. Contactmomenten uit een CRM-export wachten tot hun accountmanager het vastlegt.",
+    },
     # The ladder (DOMAIN.md).
     "level_not_recorded": {"en": "Not recorded", "nl": "Niet vastgelegd"},
     "level_0": {"en": "No commitment", "nl": "Geen commitment"},

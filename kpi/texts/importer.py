@@ -89,6 +89,120 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Recognised as an activity export of {crm}. Commitment levels are not recorded in it: reps add them on the log page.",
         "nl": "Herkend als activiteitenexport uit {crm}. Commitmentniveaus staan er niet in: accountmanagers vullen ze aan op de logpagina.",
     },
+    "imp_kind_unmapped_status": {
+        "en": "with a status the mapping does not list",
+        "nl": "met een status die de koppeling niet kent",
+    },
+    "imp_layout_mapping": {
+        "en": "Read with the saved mapping {name}. Contacts without a commitment level wait for their rep on the log page.",
+        "nl": "Gelezen met de opgeslagen koppeling {name}. Contactmomenten zonder commitmentniveau wachten op hun accountmanager op de logpagina.",
+    },
+    # Mapping another layout's columns (kpi/mapping.py).
+    "imp_map_title": {"en": "Map the columns", "nl": "Kolommen koppelen"},
+    "imp_map_caption": {
+        "en": "Commitboard does not know these columns. Say once what each one holds, check the preview and save the mapping under a name: the next file with the same columns is read with it, without asking.",
+        "nl": "Commitboard kent deze kolommen niet. Geef één keer aan wat elke kolom bevat, controleer het voorbeeld en bewaar de koppeling onder een naam: het volgende bestand met dezelfde kolommen wordt daarmee gelezen, zonder te vragen.",
+    },
+    "imp_map_leave_out": {"en": "— leave out —", "nl": "— niet gebruiken —"},
+    "imp_map_target_subject": {
+        "en": "Subject (into the notes)",
+        "nl": "Onderwerp (in de notities)",
+    },
+    "imp_map_target_status": {"en": "Done or planned", "nl": "Gedaan of gepland"},
+    "imp_map_target_channel": {
+        "en": "Activity type (channel)",
+        "nl": "Soort activiteit (kanaal)",
+    },
+    "imp_map_fixed_channel": {
+        "en": "No column says the channel: every row is",
+        "nl": "Geen kolom geeft het kanaal: elke regel is",
+    },
+    "imp_map_types": {
+        "en": "What each activity type in {column} is",
+        "nl": "Wat elke soort activiteit in {column} is",
+    },
+    "imp_map_types_help": {
+        "en": "A type that is no conversation with a customer is counted apart as not a contact. A type that a later file brings and this list lacks is not a contact either.",
+        "nl": "Een soort die geen gesprek met een klant is, wordt apart geteld als geen contactmoment. Een soort die een later bestand brengt en hier niet staat, is ook geen contactmoment.",
+    },
+    "imp_map_statuses": {
+        "en": "What each value in {column} means",
+        "nl": "Wat elke waarde in {column} betekent",
+    },
+    "imp_map_type_task": {"en": "Not a contact: task", "nl": "Geen contactmoment: taak"},
+    "imp_map_type_note": {"en": "Not a contact: note", "nl": "Geen contactmoment: notitie"},
+    "imp_map_type_deadline": {
+        "en": "Not a contact: deadline",
+        "nl": "Geen contactmoment: deadline",
+    },
+    "imp_map_type_other_activity": {
+        "en": "Not a contact: other",
+        "nl": "Geen contactmoment: overig",
+    },
+    "imp_map_status_done": {"en": "Done: a contact", "nl": "Gedaan: een contactmoment"},
+    "imp_map_status_planned": {
+        "en": "Planned: not a contact yet",
+        "nl": "Gepland: nog geen contactmoment",
+    },
+    "imp_map_status_cancelled": {
+        "en": "Cancelled: not a contact",
+        "nl": "Geannuleerd: geen contactmoment",
+    },
+    "imp_map_dates": {"en": "Dates like 03/05/2026 are", "nl": "Datums als 03/05/2026 zijn"},
+    "imp_map_day_first": {"en": "day first (3 May)", "nl": "dag eerst (3 mei)"},
+    "imp_map_month_first": {"en": "month first (March 5)", "nl": "maand eerst (5 maart)"},
+    "imp_map_preview": {
+        "en": "The first {rows} rows as they would be imported",
+        "nl": "De eerste {rows} regels zoals ze geïmporteerd zouden worden",
+    },
+    "imp_map_outcome_contact": {"en": "contact", "nl": "contactmoment"},
+    "imp_map_outcome_not_contact": {
+        "en": "not a contact: {kind}",
+        "nl": "geen contactmoment: {kind}",
+    },
+    "imp_map_outcome_rejected": {"en": "rejected", "nl": "afgewezen"},
+    "imp_map_col_outcome": {"en": "Outcome", "nl": "Uitkomst"},
+    "imp_map_incomplete": {
+        "en": "Map a column to each of {fields} to see the preview and save.",
+        "nl": "Koppel een kolom aan elk van {fields} om het voorbeeld te zien en op te slaan.",
+    },
+    "imp_map_twice": {
+        "en": "Two columns are mapped to {field}: choose one.",
+        "nl": "Twee kolommen zijn gekoppeld aan {field}: kies er één.",
+    },
+    "imp_map_name": {"en": "Name of the mapping", "nl": "Naam van de koppeling"},
+    "imp_map_name_placeholder": {
+        "en": "e.g. Our CRM's activities",
+        "nl": "bijv. Activiteiten uit ons CRM",
+    },
+    "imp_map_save": {"en": "Save mapping", "nl": "Koppeling opslaan"},
+    "imp_map_name_missing": {
+        "en": "Give the mapping a name first.",
+        "nl": "Geef de koppeling eerst een naam.",
+    },
+    "imp_map_saved": {
+        "en": "Mapping {name} saved: this file and the next ones with the same columns are read with it.",
+        "nl": "Koppeling {name} opgeslagen: dit bestand en de volgende met dezelfde kolommen worden ermee gelezen.",
+    },
+    "imp_map_recognised": {
+        "en": "Read with the saved mapping {name}.",
+        "nl": "Wordt gelezen met de opgeslagen koppeling {name}.",
+    },
+    "imp_map_list_title": {"en": "Saved mappings", "nl": "Opgeslagen koppelingen"},
+    "imp_map_list_empty": {
+        "en": "No mappings saved yet. A file with columns Commitboard does not know asks for one.",
+        "nl": "Nog geen koppelingen opgeslagen. Een bestand met kolommen die Commitboard niet kent, vraagt erom.",
+    },
+    "imp_map_col_name": {"en": "Name", "nl": "Naam"},
+    "imp_map_col_columns": {"en": "Columns", "nl": "Kolommen"},
+    "imp_map_col_saved_by": {"en": "Saved by", "nl": "Opgeslagen door"},
+    "imp_map_col_saved_at": {"en": "Saved at", "nl": "Opgeslagen op"},
+    "imp_map_remove_pick": {"en": "Mapping to remove", "nl": "Koppeling om te verwijderen"},
+    "imp_map_remove": {"en": "Remove mapping", "nl": "Koppeling verwijderen"},
+    "imp_map_removed": {
+        "en": "Mapping {name} removed. The contacts imported with it stay.",
+        "nl": "Koppeling {name} verwijderd. De contactmomenten die ermee zijn geïmporteerd blijven.",
+    },
     "imp_kind_call_attempt": {"en": "call attempts", "nl": "belpogingen"},
     "imp_kind_planned": {"en": "planned", "nl": "gepland"},
     "imp_kind_cancelled": {"en": "cancelled", "nl": "geannuleerd"},

@@ -103,6 +103,28 @@ TEXTS: dict[str, dict[str, str]] = {
         "nl": "Opgeslagen: contactmoment met {account} op niveau {level}.",
     },
     # Open commitments.
+    "log_waiting_title": {
+        "en": "Waiting for the two questions",
+        "nl": "Wachten op de twee vragen",
+    },
+    "log_waiting_caption": {
+        "en": "{count} of your contacts came from the CRM without a commitment level. Add what the customer committed to and whether you would do it the same way; the rest of the contact stays as the CRM has it.",
+        "nl": "{count} van je contactmomenten kwamen uit het CRM zonder commitmentniveau. Vul aan wat de klant toezegde en of je het weer zo zou doen; de rest van het contactmoment blijft zoals het CRM het heeft.",
+    },
+    "log_waiting_more": {
+        "en": "The newest {shown} are shown here.",
+        "nl": "De nieuwste {shown} staan hier.",
+    },
+    "log_waiting_open": {"en": "Add commitment", "nl": "Commitment invullen"},
+    "log_waiting_save": {"en": "Save commitment", "nl": "Commitment opslaan"},
+    "log_waiting_saved": {
+        "en": "Recorded: {account} at level {level}.",
+        "nl": "Vastgelegd: {account} op niveau {level}.",
+    },
+    "log_level_choose": {
+        "en": "Not recorded yet: choose the level the customer reached.",
+        "nl": "Nog niet vastgelegd: kies het niveau dat de klant bereikte.",
+    },
     "log_open_title": {"en": "My open commitments", "nl": "Mijn open commitments"},
     "log_open_caption": {
         "en": "{count} open. Did the customer do what they committed to? Mark it.",

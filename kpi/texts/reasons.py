@@ -110,4 +110,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "column {column} appears twice (as {first!r} and {second!r})",
         "nl": "kolom {column} komt twee keer voor (als {first!r} en {second!r})",
     },
+    "reason_file_unknown_mapping": {
+        "en": "there is no saved mapping named {name!r}",
+        "nl": "er is geen opgeslagen koppeling met de naam {name!r}",
+    },
+    "reason_file_mapping_mismatch": {
+        "en": "the mapping {name!r} reads column(s) this file does not have: {columns}",
+        "nl": "de koppeling {name!r} leest kolom(men) die dit bestand niet heeft: {columns}",
+    },
 }

@@ -70,10 +70,11 @@ def table_texts(tab, scope: str = '[data-testid="stApp"]') -> list[set[str]]:
     """The texts drawn in each table on the page (a table draws on more than one canvas), with
     every expander opened, each table scrolled into view and waited for until it has drawn."""
     wait_ready(tab)
-    for summary in tab.locator(
-        f'{scope} [data-testid="stExpander"] details:not([open]) > summary'
-    ).all():
-        summary.click()
+    closed = tab.locator(f'{scope} [data-testid="stExpander"] details:not([open]) > summary')
+    # The first closed one each time: an opened expander leaves the list, so a list taken
+    # beforehand would point past its end once two were closed (the Import page has two).
+    for _ in range(closed.count()):
+        closed.first.click()
     texts = []
     for table in tab.locator(f'{scope} [data-testid="stDataFrame"]').all():
         if not table.is_visible():

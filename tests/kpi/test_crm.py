@@ -481,3 +481,41 @@ def test_a_reports_locale_dates_in_the_order_the_file_tells(
     result = ingest.import_file(con, path, today=TODAY)
     assert result.rejected == rejected
     assert [r[1] for r in stored(con)] == stored_dates
+
+
+def test_a_rep_records_the_commitment_layer_on_their_crm_contacts_only(con):
+    """The log page's list: a rep's contacts with no level, newest first; recording changes the
+    columns given and nothing else, only on the rep's own contact, and needs a level."""
+    imported(con, "hubspot_calls.csv")
+    imported(con, "hubspot_meetings.csv")
+    waiting = contacts.waiting_contacts(con, "anouk@x.nl")
+    assert list(waiting["account"]) == [
+        "Bakkerij de Vries",
+        "Bakkerij de Vries",
+    ]
+    assert [d.date() for d in waiting["contact_date"]] == [D(2026, 3, 9), D(2026, 3, 2)]
+    assert list(waiting["total_count"]) == [2, 2]
+    newest = int(waiting["id"][0])
+    before = con.execute("select * exclude (updated_at) from contacts where id = ?", [newest])
+    before = before.fetchone()
+    assert not contacts.record_commitment(con, newest, {"commitment": "x"}).ok
+    assert contacts.record_commitment(
+        con, newest, {"commitment_level": 1, "commitment": "Belt terug"}, rep_key="bram@x.nl"
+    ).errors == {"": ["not_found"]}
+    missing = contacts.record_commitment(con, newest, {"commitment_level": 1}, rep_key="anouk@x.nl")
+    assert missing.errors == {"commitment": ["missing"]}
+    done = contacts.record_commitment(
+        con,
+        newest,
+        {"commitment_level": 1, "commitment": "Belt terug", "would_repeat": "yes"},
+        rep_key="anouk@x.nl",
+    )
+    assert done.ok
+    names = [d[0] for d in con.execute("select * exclude (updated_at) from contacts").description]
+    after = con.execute(
+        "select * exclude (updated_at) from contacts where id = ?", [newest]
+    ).fetchone()
+    changed = {n for n, a, b in zip(names, before, after, strict=True) if a != b}
+    assert changed == {"commitment_level", "commitment", "commitment_status", "would_repeat"}
+    assert list(contacts.waiting_contacts(con, "anouk@x.nl")["total_count"]) == [1]
+    assert metrics.summary(con)["recorded_share"] == pytest.approx(1 / 3)

@@ -285,3 +285,39 @@ def test_commitment_kpis_say_on_what_share_of_contacts_they_stand(small_db):
         "The commitment KPIs count the contacts whose level is recorded: 80% of the contacts in"
         " this period. The rest came from a CRM export and wait for their rep."
     ) in texts(at)
+
+
+@pytest.mark.parametrize(
+    ("lang", "label", "shares"),
+    [
+        ("en", "Level recorded", ["66.7%", "100.0%", "100.0%"]),
+        ("nl", "Niveau vastgelegd", ["66,7%", "100,0%", "100,0%"]),
+    ],
+)
+def test_per_rep_table_says_on_what_share_of_each_reps_contacts_the_rates_stand(
+    small_db, lang, label, shares
+):
+    """Anna's 4 contacts with a level and 2 HubSpot calls without one: her rates stand on 4 of
+    6 contacts, the others' on all of theirs; written as the tiles write shares."""
+    export = small_db.parent / "calls.csv"
+    export.write_text(
+        "Record ID,Activity date,Activity assigned to,Associated Company,Call outcome\n"
+        "1,2026-05-01 10:00,Anna de Vries,Acme,Connected\n"
+        "2,2026-05-02 11:00,Anna de Vries,Acme,Connected\n",
+        encoding="utf-8",
+    )
+    con = db.connect(small_db)
+    ingest.import_file(con, export, today=D(2026, 6, 30))
+    con.close()
+    at = custom_window(open_page("dashboard", lang=lang), *ALL_SMALL)
+    at = open_tab(at, "reps", lang)
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert list(table["rep_name"])[0] == "Anna de Vries"
+    assert list(table["recorded_share"]) == pytest.approx([4 / 6, 1.0, 1.0])
+    assert list(display_values(at.dataframe[0])["recorded_share"]) == shares
+    config = json.loads(at.dataframe[0].proto.columns)
+    assert config["recorded_share"]["label"] == label
+    # Beside the commitment KPIs it qualifies, before the activity counts.
+    columns = list(table.columns)
+    assert columns.index("learning_moments") + 1 == columns.index("recorded_share")

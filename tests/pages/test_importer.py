@@ -211,3 +211,137 @@ def test_a_hubspot_export_is_recognised_and_its_non_contacts_counted_apart(empty
     assert "Not a contact: 3 call attempts." in captions
     assert any(c.startswith("Recognised as an activity export of HubSpot.") for c in captions)
     assert contact_count(empty_db) == 2
+
+
+# A home-made Dutch sheet (as in tests/kpi/test_mapping.py): no column of ours, no CRM's layout.
+SHEET = (
+    b"Nr;Datum;Verkoper;Klant;Soort;Afgerond;Onderwerp\n"
+    b"1;03/02/2026;anna@x.nl;Bakkerij de Vries;Telefoongesprek;ja;Offerte besproken\n"
+    b"2;04/02/2026;bram@x.nl;Acme BV;Bezoek;ja;Kennismaking\n"
+    b"3;05/02/2026;anna@x.nl;Acme BV;Taak;ja;Offerte maken\n"
+    b"4;06/02/2026;anna@x.nl;Gamma;Bezoek;nee;Lunch\n"
+    b"5;31/02/2026;anna@x.nl;Gamma;Telefoongesprek;ja;Terugbellen\n"
+    b"6;08/02/2026;bram@x.nl;Delta;Beurs;ja;Stand\n"
+)
+
+
+def by_label(widgets, label: str):
+    (found,) = [w for w in widgets if w.label == label]
+    return found
+
+
+def test_an_unknown_layout_is_mapped_previewed_saved_and_then_recognised(empty_db):
+    at = upload(open_page("importer"), "activiteiten.csv", SHEET)
+    assert at.button(key="imp_go").disabled
+    # Each column with a first guess.
+    guesses = {s.label: s.value for s in at.selectbox if s.key.startswith("imp_map_col_")}
+    assert guesses == {
+        "Nr": "contact_id",
+        "Datum": "contact_date",
+        "Verkoper": "rep",
+        "Klant": "account",
+        "Soort": "channel",
+        "Afgerond": "status",
+        "Onderwerp": "subject",
+    }
+    # Each activity type and status value with a guess the director can change.
+    assert by_label(at.selectbox, "Telefoongesprek").value == "phone"
+    assert by_label(at.selectbox, "Taak").value == "task"
+    assert by_label(at.selectbox, "Beurs").value == "event"
+    assert by_label(at.selectbox, "nee").value == "planned"
+    assert at.radio(key="imp_map_month_first").value is False  # 31/02 puts the day first
+    by_label(at.selectbox, "Beurs").set_value("other_activity").run()
+    table = at.dataframe[2].value  # after the format table and the file's preview
+    assert table["Outcome"].tolist() == [
+        "contact",
+        "contact",
+        "not a contact: tasks",
+        "not a contact: planned",
+        "rejected",
+        "not a contact: other activities",
+    ]
+    assert table["Reasons"].tolist()[4] == "Date: not a date (use 2026-03-31 or 31-03-2026)"
+    assert table["Channel"].tolist()[:2] == ["Phone", "Visit"]
+    assert contact_count(empty_db) == 0  # the preview writes nothing
+
+    at.text_input(key="imp_map_name").input("Activiteiten")
+    at.button(key="imp_map_save").click().run()
+    assert not at.exception
+    assert texts(at, "success") == [
+        "Mapping Activiteiten saved: this file and the next ones with the same columns are read"
+        " with it."
+    ]
+    assert "Read with the saved mapping Activiteiten." in texts(at, "caption")
+    assert (
+        "Columns recognised: Nr → contact_id, Datum → contact_date, Verkoper → rep,"
+        " Klant → account, Soort → channel, Afgerond → status, Onderwerp → subject"
+    ) in texts(at, "caption")
+    assert not [s for s in at.selectbox if s.key.startswith("imp_map_col_")]  # asked no more
+    at.button(key="imp_go").click().run()
+    assert [(m.label, m.value) for m in at.metric] == [
+        ("Rows read", "6"),
+        ("Accepted", "2"),
+        ("Updated", "0"),
+        ("Rejected", "1"),
+        ("Not a contact", "3"),
+    ]
+    captions = texts(at, "caption")
+    assert "Not a contact: 1 other activities, 1 planned, 1 tasks." in captions
+    assert any(c.startswith("Read with the saved mapping Activiteiten.") for c in captions)
+    assert contact_count(empty_db) == 2
+
+
+def test_a_mapping_without_a_required_field_says_which_and_saves_nothing(empty_db):
+    at = upload(open_page("importer"), "activiteiten.csv", SHEET)
+    by_label(at.selectbox, "Verkoper").set_value("").run()  # leave out
+    assert "Map a column to each of Rep (rep) to see the preview and save." in texts(at, "info")
+    assert not [b for b in at.button if b.key == "imp_map_save"]
+
+
+def test_saved_mappings_are_listed_and_removed(empty_db):
+    at = upload(open_page("importer"), "activiteiten.csv", SHEET)
+    at.text_input(key="imp_map_name").input("Activiteiten")
+    at.button(key="imp_map_save").click().run()
+    listed = at.dataframe[-1].value
+    assert listed["name"].tolist() == ["Activiteiten"]
+    assert listed["columns"][0].startswith("Nr → contact_id, Datum → contact_date")
+    assert listed["saved_by"].tolist() == ["demo: director"]
+    at.selectbox(key="imp_maplist_pick").set_value("Activiteiten").run()
+    at.button(key="imp_maplist_remove").click().run()
+    assert not at.exception
+    assert "Mapping Activiteiten removed. The contacts imported with it stay." in texts(
+        at, "success"
+    )
+    # The file is not known any more: the mapping step asks again.
+    assert [s for s in at.selectbox if s.key.startswith("imp_map_col_")]
+
+
+def test_a_rep_may_not_save_a_mapping():
+    from kpi import access, mapping
+
+    rep = access.Viewer(role="rep", rep_key="anna@x.nl")
+    with pytest.raises(access.AccessDenied):
+        access.authorize(rep, mapping.save_mapping, (None,), {})
+
+
+def test_a_mapping_is_removed_without_a_file_chosen(empty_db):
+    from kpi import mapping
+
+    con = db.connect(empty_db)
+    mapping.save_mapping(
+        con,
+        mapping.Mapping(
+            name="Oud",
+            headers=("Datum", "Wie", "Klant"),
+            columns={"Datum": "contact_date", "Wie": "rep", "Klant": "account"},
+            fixed_channel="phone",
+        ),
+        by="admin@x.nl",
+    )
+    con.close()
+    at = open_page("importer")
+    assert at.dataframe[-1].value["name"].tolist() == ["Oud"]
+    at.selectbox(key="imp_maplist_pick").set_value("Oud").run()
+    at.button(key="imp_maplist_remove").click().run()
+    assert texts(at, "success") == ["Mapping Oud removed. The contacts imported with it stay."]
+    assert "No mappings saved yet." in " ".join(texts(at, "caption"))

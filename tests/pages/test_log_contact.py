@@ -304,3 +304,95 @@ def test_a_crm_contact_without_a_level_is_listed_and_its_level_recorded(small_db
         "select commitment_level, commitment, contact_id from contacts where id = ?", [new]
     ).fetchone() == (2, "Zoekt de cijfers op", "hubspot:9001")
     con.close()
+
+
+def _two_crm_calls(small_db, tmp_path) -> dict[str, int]:
+    """Two HubSpot calls of Bram's, levels not recorded: ids by account."""
+    export = tmp_path / "calls.csv"
+    export.write_text(
+        "Record ID,Activity date,Activity assigned to,Associated Company,Associated Contact,"
+        "Call outcome,Call notes\n"
+        "9001,2026-06-28 10:00,Bram Jansen,Gamma NV,,Connected,Belde over de offerte\n"
+        "9002,2026-06-29 09:00,Bram Jansen,Delta BV,Piet Smit,Connected,\n",
+        encoding="utf-8-sig",
+    )
+    con = db.connect(small_db)
+    ingest.import_file(con, export, today=dt.date(2026, 6, 30))
+    ids = dict(
+        con.execute(
+            "select account, id from contacts where source = 'import' and contact_id like 'hubspot:%'"
+        ).fetchall()
+    )
+    con.close()
+    return ids
+
+
+def _row(small_db, contact: int) -> dict[str, object]:
+    con = db.connect(small_db)
+    cur = con.execute("select * exclude (updated_at) from contacts where id = ?", [contact])
+    row = dict(zip([d[0] for d in cur.description], cur.fetchone(), strict=True))
+    con.close()
+    return row
+
+
+def test_a_reps_crm_contacts_wait_for_the_two_questions_newest_first(small_db, tmp_path):
+    ids = _two_crm_calls(small_db, tmp_path)
+    at = open_page("log_contact", role="rep", rep="bram@x.nl")
+    assert not at.exception
+    assert "Waiting for the two questions" in [h.value for h in at.header]
+    assert any(
+        c.startswith("2 of your contacts came from the CRM without a commitment level.")
+        for c in texts(at.caption)
+    )
+    listed = [x for x in texts(at.text) if "Gamma NV" in x or "Delta BV" in x]
+    assert listed[:2] == ["2026-06-29 · Delta BV · Piet Smit", "2026-06-28 · Gamma NV"]
+    # Anna has none waiting: no such list for her.
+    other = open_page("log_contact", role="rep", rep="anna@x.nl")
+    assert "Waiting for the two questions" not in [h.value for h in other.header]
+
+    gamma = ids["Gamma NV"]
+    before = _row(small_db, gamma)
+    at.button(key=f"log_waiting_open_{gamma}").click().run()
+    level = at.radio(key=f"wait{gamma}_commitment_level")
+    assert level.value is None  # not recorded, not a 0 nobody gave
+    assert "Not recorded yet: choose the level the customer reached." in texts(at.caption)
+    at.button(key=f"log_waiting_save_{gamma}").click().run()
+    assert "Commitment level is required" in texts(at.error)
+    assert _row(small_db, gamma) == before
+
+    at.radio(key=f"wait{gamma}_commitment_level").set_value(2)
+    at.text_area(key=f"wait{gamma}_commitment").input("Stuurt de cijfers")
+    at.date_input(key=f"wait{gamma}_commitment_due").set_value(dt.date(2026, 7, 10))
+    at.segmented_control(key=f"wait{gamma}_would_repeat").set_value("partly")
+    at.text_area(key=f"wait{gamma}_lesson").input("Eerst de cijfers vragen")
+    at.button(key=f"log_waiting_save_{gamma}").click().run()
+    assert not at.exception
+    assert texts(at.success) == ["Recorded: Gamma NV at level 2 · Customer acts."]
+    after = _row(small_db, gamma)
+    recorded = {
+        "commitment_level": 2,
+        "commitment": "Stuurt de cijfers",
+        "commitment_due": dt.date(2026, 7, 10),
+        "commitment_status": "open",
+        "would_repeat": "partly",
+        "lesson": "Eerst de cijfers vragen",
+    }
+    assert {k: after[k] for k in recorded} == recorded
+    # Only those columns changed: the CRM's activity stays as it came.
+    assert {k: v for k, v in after.items() if k not in recorded} == {
+        k: v for k, v in before.items() if k not in recorded
+    }
+    assert after["notes"] == "Belde over de offerte"
+    assert any(c.startswith("1 of your contacts came from the CRM") for c in texts(at.caption))
+    assert not [b for b in at.button if b.key == f"log_waiting_open_{gamma}"]
+
+
+def test_the_edit_form_shows_a_crm_contacts_level_as_not_chosen(small_db, tmp_path):
+    ids = _two_crm_calls(small_db, tmp_path)
+    delta = ids["Delta BV"]
+    at = open_page("log_contact", role="rep", rep="bram@x.nl")
+    at.selectbox(key="log_edit_pick").set_value(delta).run()
+    assert at.radio(key=f"edit{delta}_commitment_level").value is None
+    at.button(key=f"log_edit_save_{delta}").click().run()
+    assert "Commitment level is required" in texts(at.error)
+    assert _row(small_db, delta)["commitment_level"] is None
