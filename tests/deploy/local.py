@@ -108,6 +108,7 @@ class AppServer:
     def __init__(self, env: dict[str, str], log: Path, port: int | None = None) -> None:
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        self.env = env
         self.log = log
         argv = files.exec_form(
             next(rest for name, rest in files.dockerfile() if name == "CMD")

@@ -242,3 +242,11 @@ def test_the_proxy_passes_websockets_on_and_keeps_them_open():
     # nginx closes a proxied connection idle for 60 s by default: a page left open would lose
     # its session.
     assert files.nginx_seconds(location.one("proxy_read_timeout").args[0]) >= 3600
+
+
+def test_env_example_names_every_variable_compose_yaml_takes_from_env():
+    text = (ROOT / "compose.yaml").read_text()
+    taken = set(re.findall(r"\$\{([A-Z0-9_]+)", text))
+    example = (ROOT / ".env.example").read_text()
+    named = set(re.findall(r"^([A-Z0-9_]+)=", example, re.MULTILINE))
+    assert taken == named
