@@ -1,14 +1,20 @@
-"""deploy/nginx.conf at work: a local nginx in front of two `scripts/serve.py` servers, as
-compose.yaml puts the proxy in front of app1 and app2. Each replica has a database of its own
-here (the lake is not needed to see where the proxy sends a request): its contact count,
-which /healthz reports, tells which replica answered."""
+"""deploy/nginx.conf at work: a local nginx in front of two `scripts/serve.py` servers started
+with the image's command, as compose.yaml puts the proxy in front of app1 and app2; and the
+image's HEALTHCHECK command run against them. Each replica has a database of its own here (the
+lake is not needed to see where the proxy sends a request): its contact count, which /healthz
+reports, tells which replica answered."""
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
 import http.cookies
+import http.server
 import json
+import re
+import subprocess
+import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -17,7 +23,7 @@ import pytest
 
 from kpi import db, demo
 from tests.deploy import files
-from tests.deploy.local import AppServer, LocalProxy
+from tests.deploy.local import AppServer, LocalProxy, free_port
 from tests.e2e.conftest import VIEWPORT, metric, wait_ready
 
 COOKIE = "commitboard_route"
@@ -186,3 +192,38 @@ def test_a_page_whose_replica_stops_runs_on_the_other_at_its_next_action(layout,
                 tab.keyboard.press("r")
             time.sleep(1)
         assert metric(tab, "Contacts") == expected
+
+
+class Unavailable(http.server.BaseHTTPRequestHandler):
+    """Answers like a server whose store does not answer: 503 on /healthz."""
+
+    def do_GET(self):  # noqa: N802 (http.server's name)
+        self.send_response(503)
+        self.end_headers()
+        self.wfile.write(b'{"status": "unavailable"}')
+
+    def log_message(self, *args):
+        pass
+
+
+def test_the_image_health_check_passes_only_when_healthz_says_ok(layout):
+    """The Dockerfile's HEALTHCHECK command itself, run against a replica, a server that
+    answers 503 and a port nobody listens on."""
+    check = files.exec_form(
+        next(rest for name, rest in files.dockerfile() if name == "HEALTHCHECK").split("CMD", 1)[1]
+    )
+    image_port = re.search(r"127\.0\.0\.1:(\d+)/", " ".join(check)).group(1)
+
+    def run_against(port: int) -> int:
+        argv = [sys.executable] + [a.replace(f":{image_port}/", f":{port}/") for a in check[1:]]
+        return subprocess.run(argv, capture_output=True, timeout=30).returncode
+
+    unavailable = http.server.HTTPServer(("127.0.0.1", 0), Unavailable)
+    thread = threading.Thread(target=unavailable.serve_forever, daemon=True)
+    thread.start()
+    try:
+        assert run_against(layout["app2"].port) == 0
+        assert run_against(unavailable.server_address[1]) != 0
+        assert run_against(free_port()) != 0
+    finally:
+        unavailable.shutdown()
