@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 DB     ?= data/commitboard.duckdb
 PORT   ?= 8501
 
-.PHONY: run test lint format browser postgres demo bench fuzz crash clean
+.PHONY: run test lint format browser postgres nginx team demo bench fuzz crash clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,8 +24,8 @@ run: $(VENV)/.app-installed
 	$(BIN)/python -m kpi demo --db $(DB) --if-empty
 	COMMITBOARD_DB=$(DB) $(BIN)/python scripts/serve.py --server.port $(PORT)
 
-## test: install what tests need (a Chromium and PostgreSQL included), lint, run the whole suite
-test: $(VENV)/.dev-installed browser postgres
+## test: install what tests need (a Chromium, PostgreSQL and nginx included), lint, run the whole suite
+test: $(VENV)/.dev-installed browser postgres nginx
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
@@ -37,6 +37,15 @@ browser: $(VENV)/.dev-installed
 ## postgres: make sure PostgreSQL's server programs are there (the lake tests start their own)
 postgres:
 	@sh scripts/ensure-postgres.sh
+
+## nginx: make sure nginx is there (the proxy tests run deploy/nginx.conf in front of local servers)
+nginx:
+	@sh scripts/ensure-nginx.sh
+
+## team: compose.yaml's layout with local processes: a throw-away PostgreSQL, two app servers on
+## one lake (8601, 8602), nginx in front (8600). Ctrl-C stops it
+team: $(VENV)/.dev-installed postgres nginx
+	$(BIN)/python scripts/local_team.py
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
