@@ -19,7 +19,7 @@ _CHECKOUT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = (
     (_CHECKOUT if (_CHECKOUT / "app.py").exists() else Path()) / "data" / "commitboard.duckdb"
 )
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 
 class StoreError(Exception):
@@ -207,6 +207,9 @@ MIGRATIONS: list[str | Callable[[duckdb.DuckDBPyConnection], None]] = [
     rollups.count_months,
     _V7,
     _v8,
+    # v9: the evidence page's rollups (kpi/rollups.py: revenue_basis, quote_outcomes), filled
+    # from the contacts there are.
+    rollups.count_outcomes,
 ]
 assert len(MIGRATIONS) == SCHEMA_VERSION
 

@@ -14,6 +14,13 @@ import duckdb
 from kpi.fields import ADVANCE_LEVEL, LEVELS, has_text
 
 QUICK_QUOTE_DAYS = 90
+# The horizons (days) whose quote outcomes quote_outcomes keeps: the evidence page's choices.
+HORIZONS: tuple[int, ...] = (30, 60, 90, 180, 365)
+LONGEST = max(HORIZONS)
+# Per horizon, the quotes followed by revenue of their account within it, and that revenue.
+OUTCOME_COLUMNS: tuple[str, ...] = tuple(
+    name for h in HORIZONS for name in (f"won_{h}", f"revenue_{h}")
+)
 
 # The writes in this process that keep the rollups (a form's save, an import) take turns: each
 # updates the one row of rollup_state, so simultaneous ones would only conflict, and an import
@@ -42,8 +49,11 @@ COUNTERS: tuple[str, ...] = (
 # each open commitment (a few percent of the contacts); account_month the contacts per rep, account
 # and month with their count per level (so the highest level survives a delete), the last date
 # and the account's spelling on it, for the relationship lists, the heatmap and the form's list
-# of accounts (schema v6); rollup_state one row, the fingerprint of the contacts the rollups
-# count (see current()).
+# of accounts (schema v6); revenue_basis the contacts with revenue, sorted by account like
+# quick_basis, and quote_outcomes per rep, day and kind (quick or considered) the quotes and, per
+# horizon of HORIZONS, how many were followed by revenue of their account within it and how
+# much, for the evidence page (kpi.evidence, schema v9); rollup_state one row, the fingerprint of
+# the contacts the rollups count (see current()).
 SCHEMA = f"""
 create table if not exists kpi_day (
     rep_key varchar not null,
@@ -79,6 +89,19 @@ create table if not exists account_month (
     contacts bigint not null,
     {", ".join(f"{name} bigint not null" for name in LEVEL_COLUMNS)},
     last_contact date not null
+);
+create table if not exists revenue_basis (
+    id bigint not null,
+    account_key varchar not null,
+    contact_date date not null,
+    revenue decimal(18, 2) not null
+);
+create table if not exists quote_outcomes (
+    rep_key varchar not null,
+    contact_date date not null,
+    quick boolean not null,
+    quotes bigint not null,
+    {", ".join(f"{name} {'decimal(38, 2)' if name.startswith('revenue') else 'bigint'} not null" for name in OUTCOME_COLUMNS)}
 );
 create table if not exists rollup_state (
     contacts bigint not null,
@@ -131,6 +154,60 @@ QUICK_COUNTS = """
     from quick group by all
 """
 
+
+def outcomes(basis: str, judged: str = "true") -> str:
+    """Per rep, day and kind (quick or not) the quotes of `basis` counted as quote_outcomes keeps
+    them: how many, and per horizon how many had revenue of their account in the days after
+    them (1 to H) and its sum. basis holds (account_key, contact_date, rep_key, quote_sent,
+    advance, revenue) of the quotes, the advances up to QUICK_QUOTE_DAYS before them and the
+    revenue up to LONGEST days after them (a contact may be all three); judged says which of
+    its quotes to count. One window per account and horizon: inside a writing transaction an
+    ASOF join over rows not yet committed is slow (see QUICK_FLAGS_OF_BASIS)."""
+    account = "partition by account_key order by day range between"
+    after = ", ".join(
+        f"sum(revenue) over ({account} 1 following and {h} following) as after_{h}"
+        for h in HORIZONS
+    )
+    sums = ", ".join(
+        f"count(*) filter (where after_{h} > 0) as won_{h},"
+        f" coalesce(sum(after_{h}), 0)::decimal(38, 2) as revenue_{h}"
+        for h in HORIZONS
+    )
+    return f"""
+    select rep_key, contact_date,
+           last_advance is null or last_advance < contact_date - $quick_days as quick,
+           count(*) as quotes, {sums}
+    from (
+        select *,
+               max(case when advance then contact_date end) over (
+                   {account} unbounded preceding and current row) as last_advance,
+               {after}
+        from (select *, contact_date - date '2000-01-01' as day from ({basis}))
+    )
+    where quote_sent and {judged}
+    group by all
+    """
+
+
+# The outcomes of the quotes a change can alter, per account from span (account_key, lo, hi: the
+# first and last date of the quotes, advances and revenue it changed): an order changes the
+# quotes up to LONGEST days before it, an advance the quick flags up to QUICK_QUOTE_DAYS after.
+def outcomes_of_spans(span: str) -> str:
+    """outcomes() of those quotes, read from quick_basis and revenue_basis."""
+    basis = f"""
+        select b.account_key, b.contact_date, b.rep_key, b.quote_sent, b.advance,
+               0::decimal(18, 2) as revenue, s.lo, s.hi
+        from quick_basis as b join span as s on b.account_key = s.account_key
+        where b.contact_date between s.lo - {LONGEST} - $quick_days and s.hi + $quick_days
+        union all
+        select r.account_key, r.contact_date, null, false, false, r.revenue, s.lo, s.hi
+        from revenue_basis as r join span as s on r.account_key = s.account_key
+        where r.contact_date between s.lo - {LONGEST} and s.hi + $quick_days + {LONGEST}
+    """
+    judged = f"contact_date between lo - {LONGEST} and hi + $quick_days"
+    return f"with span as ({span}) {outcomes(basis, judged)}"
+
+
 # How a recount counts the contacts into a rep's account and month (a write sums the same from
 # the rows _read gives).
 MONTH_COUNTS = f"""
@@ -155,6 +232,7 @@ MIRRORS: tuple[tuple[str, str, str], ...] = (
         " coalesce(commitment_level >= $advance, false)",
         "quote_sent or commitment_level >= $advance",
     ),
+    ("revenue_basis", "id, account_key, contact_date, revenue", "revenue > 0"),
     (
         "open_commitments",
         "id, rep_key, rep, account, contact_person, contact_date, commitment_level, commitment,"
@@ -177,8 +255,12 @@ TABLES: tuple[str, ...] = (
     "quick_basis",
     "open_commitments",
     "account_month",
+    "revenue_basis",
+    "quote_outcomes",
     "rollup_state",
 )
+# The mirrors read per account (a write's spans, the evidence), kept in account order.
+BY_ACCOUNT: tuple[str, ...] = ("quick_basis", "revenue_basis")
 
 
 def installed(con: duckdb.DuckDBPyConnection) -> bool:
@@ -291,12 +373,13 @@ def recount(con: duckdb.DuckDBPyConnection) -> None:
     )
     for table, columns, which in MIRRORS:
         con.execute(f"delete from {table}")  # our own names: identifiers cannot be bound
-        order = "order by account_key, contact_date" if table == "quick_basis" else ""
+        order = "order by account_key, contact_date" if table in BY_ACCOUNT else ""
         con.execute(
             f"insert into {table} select {columns} from contacts where {which} {order}",
             {"advance": ADVANCE_LEVEL} if "$advance" in columns + which else {},
         )
     count_months(con)
+    count_outcomes(con, mirrors=False)
     con.execute("delete from rollup_state")
     con.execute(f"insert into rollup_state select {_FINGERPRINT} from contacts")
 
@@ -332,6 +415,30 @@ def count_months(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def count_outcomes(con: duckdb.DuckDBPyConnection, mirrors: bool = True) -> None:
+    """Fill quote_outcomes (and revenue_basis, unless recount() just did) from the contacts,
+    inside the caller's transaction; also the schema step that added both (the other rollups
+    were exact already)."""
+    con.execute(SCHEMA)
+    if mirrors:
+        con.execute("delete from revenue_basis")
+        con.execute(
+            "insert into revenue_basis select id, account_key, contact_date, revenue"
+            " from contacts where revenue > 0 order by account_key, contact_date"
+        )
+    con.execute("delete from quote_outcomes")
+    basis = """
+        select account_key, contact_date, rep_key, quote_sent,
+               coalesce(commitment_level >= $advance, false) as advance,
+               coalesce(revenue, 0) as revenue
+        from contacts where quote_sent or commitment_level >= $advance or revenue > 0
+    """
+    con.execute(
+        f"insert into quote_outcomes select * from ({outcomes(basis)}) order by contact_date",
+        {"advance": ADVANCE_LEVEL, "quick_days": QUICK_QUOTE_DAYS},
+    )
+
+
 # -- keeping them exact on every write ------------------------------------------------------------
 
 
@@ -348,6 +455,8 @@ class _State:
     days: dict[Key, tuple[str, list]] = field(default_factory=dict)
     fingerprint: list[int] = field(default_factory=lambda: [0, 0, 0])
     quick_rows: list[tuple[str, object]] = field(default_factory=list)
+    # and of those that are quotes, advances or orders (what decides a quote's outcome)
+    outcome_rows: list[tuple[str, object]] = field(default_factory=list)
     # per rep, account and month: (account, [contacts, level_1..level_4], last date)
     months: dict[MonthKey, tuple[str, list, object]] = field(default_factory=dict)
 
@@ -368,7 +477,8 @@ def _read(con: duckdb.DuckDBPyConnection, ids: Sequence[int]) -> _State:
         f"""
         select rep_key, contact_date, account_key, any_value(rep), any_value(account),
                {DAY_COUNTS}, count(*), sum(id), coalesce(sum(epoch_us(updated_at)), 0),
-               count(*) filter (where quote_sent or commitment_level >= $advance)
+               count(*) filter (where quote_sent or commitment_level >= $advance),
+               count(*) filter (where quote_sent or commitment_level >= $advance or revenue > 0)
         from contacts where id in ({id_list})
         group by all
         """,
@@ -383,8 +493,10 @@ def _read(con: duckdb.DuckDBPyConnection, ids: Sequence[int]) -> _State:
             day_sums[i] += value
         for i, value in enumerate(rest[width : width + 3]):
             state.fingerprint[i] += int(value)
-        if rest[-1]:
+        if rest[-2]:
             state.quick_rows.append((account_key, day))
+        if rest[-1]:
+            state.outcome_rows.append((account_key, day))
         key = (rep_key, account_key, day.replace(day=1))
         name, month_sums, last = state.months.get(key, (account, [0] * len(MONTH_COUNTERS), day))
         state.months[key] = (
@@ -431,6 +543,53 @@ def _quick(con: duckdb.DuckDBPyConnection, spans: list[dict[str, object]]) -> di
     return {(rep_key, day): n for rep_key, day, n in rows}
 
 
+OutcomeKey = tuple[str, object, bool]  # (rep_key, contact_date, quick)
+OUTCOME_COUNTS: tuple[str, ...] = ("quotes", *OUTCOME_COLUMNS)
+
+
+def _outcomes(con: duckdb.DuckDBPyConnection, spans: list[dict[str, object]]) -> dict:
+    """The quote outcomes per rep, day and kind of the quotes a change of these spans can alter."""
+    if not spans:
+        return {}
+    rows = con.execute(
+        outcomes_of_spans("select unnest($spans, recursive := true)"),
+        {"spans": spans, "quick_days": QUICK_QUOTE_DAYS},
+    ).fetchall()
+    return {(rep_key, day, quick): counts for rep_key, day, quick, *counts in rows}
+
+
+def _apply_outcomes(con: duckdb.DuckDBPyConnection, before: dict, after: dict) -> None:
+    """Add the change from the outcomes before to those after to quote_outcomes."""
+    rows = []
+    for key in dict.fromkeys([*before, *after]):
+        old = before.get(key, [0] * len(OUTCOME_COUNTS))
+        new = after.get(key, [0] * len(OUTCOME_COUNTS))
+        change = [a - b for a, b in zip(new, old, strict=True)]
+        if any(change):
+            row = dict(zip(OUTCOME_COUNTS, change, strict=True))
+            rows.append({"rep_key": key[0], "contact_date": key[1], "quick": key[2]} | row)
+    if rows:
+        _merge_outcomes(con, "select unnest($rows, recursive := true)", {"rows": rows})
+
+
+def _merge_outcomes(con: duckdb.DuckDBPyConnection, changes: str, params: dict) -> None:
+    """Add changes (rep_key, contact_date, quick and a change of each count) to quote_outcomes:
+    a new row for a new rep, day and kind, none left for one without quotes."""
+    columns = ", ".join(OUTCOME_COUNTS)
+    con.execute(
+        f"""
+        merge into quote_outcomes as k
+        using ({changes}) as d
+        on k.rep_key = d.rep_key and k.contact_date = d.contact_date and k.quick = d.quick
+        when matched and k.quotes + d.quotes = 0 then delete
+        when matched then update set {", ".join(f"{c} = k.{c} + d.{c}" for c in OUTCOME_COUNTS)}
+        when not matched then insert (rep_key, contact_date, quick, {columns})
+            values (d.rep_key, d.contact_date, d.quick, {", ".join(f"d.{c}" for c in OUTCOME_COUNTS)})
+        """,
+        params,
+    )
+
+
 class Change:
     """One write's effect on the rollups. Create it in the writing transaction before the write,
     naming the contacts it will change or delete; call done() after it with every contact it
@@ -449,6 +608,8 @@ class Change:
         after = _read(self.con, ids)
         spans = _spans([*self.before.quick_rows, *after.quick_rows])
         quick_before = _quick(self.con, spans)
+        outcome_spans = _spans([*self.before.outcome_rows, *after.outcome_rows])
+        outcomes_before = _outcomes(self.con, outcome_spans)
         for table, columns, which in MIRRORS if ids else ():
             id_list, params = _id_params(ids)
             self.con.execute(f"delete from {table} where id in ({id_list})", params)
@@ -461,6 +622,7 @@ class Change:
             )
         quick_after = _quick(self.con, spans)
         _apply(self.con, _delta(self.before, after, quick_before, quick_after))
+        _apply_outcomes(self.con, outcomes_before, _outcomes(self.con, outcome_spans))
         _apply_months(self.con, self.before, after)
         change = [a - b for a, b in zip(after.fingerprint, self.before.fingerprint, strict=True)]
         # Every write that keeps the rollups updates this one row, so two of them at the same
@@ -592,16 +754,27 @@ _QUICK, _MONTH = "rollup_quick", "rollup_month"
 # Per account, the first and last date of the quotes and advances a write changed, as they were
 # before (the old values it replaced) and are after; the quotes it can flip lie between the first
 # and QUICK_QUOTE_DAYS after the last (as Change's _spans and _quick, for a set of rows).
-_SPANS = f"""
+_SPANS_OF = """
     select account_key, min(contact_date) as lo, max(contact_date) as hi
     from (
-        select account_key, contact_date from {_BEFORE}
-        where quote_sent or commitment_level >= $advance
+        select account_key, contact_date from {before} where {which}
         union all
-        select account_key, contact_date from {_AFTER}
-        where quote_sent or commitment_level >= $advance
+        select account_key, contact_date from {after} where {which}
     )
     group by account_key
+"""
+_SPANS = _SPANS_OF.format(
+    before=_BEFORE, after=_AFTER, which="quote_sent or commitment_level >= $advance"
+)
+# The same for the quote outcomes, whose spans the orders widen too.
+_OUTCOME_SPANS = _SPANS_OF.format(
+    before=_BEFORE, after=_AFTER, which="quote_sent or commitment_level >= $advance or revenue > 0"
+)
+_OUTCOMES = "rollup_outcomes"
+_OUTCOMES_OF_SPANS = f"""
+    select rep_key, contact_date, quick,
+           {", ".join(f"{{sign}}{name} as {name}" for name in OUTCOME_COUNTS)}
+    from ({outcomes_of_spans(_OUTCOME_SPANS)})
 """
 _QUICK_OF_SPANS = f"""
     with span as ({_SPANS}),
@@ -661,7 +834,7 @@ class BulkChange:
                 params,
             )
             self._deltas()
-        for table in (_BEFORE, _AFTER, _QUICK, _MONTH):
+        for table in (_BEFORE, _AFTER, _QUICK, _MONTH, _OUTCOMES):
             con.execute(f"drop table if exists {table}")
 
     def _run(self, sql: str) -> None:
@@ -671,10 +844,14 @@ class BulkChange:
     def _deltas(self) -> None:
         quick = _QUICK_OF_SPANS
         self._run(f"create or replace temp table {_QUICK} as {quick.replace('{sign}', '-')}")
+        judged = _OUTCOMES_OF_SPANS
+        self._run(f"create or replace temp table {_OUTCOMES} as {judged.replace('{sign}', '-')}")
         for table, columns, which in MIRRORS:
             self._run(f"delete from {table} where id in (select id from {_AFTER})")
             self._run(f"insert into {table} select {columns} from {_AFTER} where {which}")
         self._run(f"insert into {_QUICK} {quick.replace('{sign}', '')}")
+        self._run(f"insert into {_OUTCOMES} {judged.replace('{sign}', '')}")
+        self._outcomes()
         self._days()
         self._months()
         self._run(
@@ -692,6 +869,20 @@ class BulkChange:
                 )
             ) as d
             """
+        )
+
+    def _outcomes(self) -> None:
+        sums = ", ".join(
+            f"sum({c})::{'decimal(38, 2)' if c.startswith('revenue') else 'bigint'} as {c}"
+            for c in OUTCOME_COUNTS
+        )
+        _merge_outcomes(
+            self.con,
+            f"""
+            select rep_key, contact_date, quick, {sums} from {_OUTCOMES}
+            group by all having {" or ".join(f"sum({c}) <> 0" for c in OUTCOME_COUNTS)}
+            """,
+            {},
         )
 
     def _days(self) -> None:
