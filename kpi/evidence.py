@@ -19,7 +19,7 @@ from kpi.metrics import (
     Window,
     query_params,
 )
-from kpi.rollups import QUICK_FLAGS, QUICK_QUOTE_DAYS
+from kpi.rollups import HORIZONS, QUICK_FLAGS, QUICK_QUOTE_DAYS
 
 DEFAULT_HORIZON = 180
 ANY_TIME = Window()
@@ -127,14 +127,10 @@ _COUNTS = """
 """
 
 
-def _evidence_sql(sources: str) -> str:
-    """Every grouping the page shows: the total, per rep and per team, each split into quick and
-    considered. The quotes are counted once per rep and kind (a few dozen rows, however many
-    quotes there are) and every grouping is a sum over those: grouping sets over the quotes
-    themselves took twice as long at 10M."""
-    return f"""
-{_judged(sources)},
-per_rep as (select rep_key, is_quick, {_COUNTS} from judged group by all),
+# Every grouping the page shows, from per_rep (the quotes counted once per rep and kind: a few
+# dozen rows, however many quotes there are): the total, per rep and per team, each split into
+# quick and considered. Grouping sets over the quotes themselves took twice as long at 10M.
+_GROUPINGS = """
 named as (
     select p.*, coalesce(r.team, '') as team
     from per_rep as p left join rep_dim as r on r.key = p.rep_key
@@ -149,8 +145,42 @@ group by grouping sets ((is_quick), (is_quick, rep_key), (is_quick, team))
 """
 
 
+def _evidence_sql(sources: str) -> str:
+    """The evidence per grouping, each quote judged from `sources`."""
+    return f"""
+{_judged(sources)},
+per_rep as (select rep_key, is_quick, {_COUNTS} from judged group by all),
+{_GROUPINGS}
+"""
+
+
 EVIDENCE_SQL = _evidence_sql(SCAN_SOURCES)
 EVIDENCE_ROLLUP_SQL = _evidence_sql(ROLLUP_SOURCES)
+
+# The same from quote_outcomes (kpi.rollups: per rep, day and kind the quotes and, per horizon of
+# HORIZONS, the won ones and their revenue after), for those horizons. A quote's outcome does not
+# depend on as_of (its revenue after ends H days after it, by then as_of for a decided one), and
+# a day's quotes are decided or open alike, so any window, filter and as_of reads it.
+_PER_HORIZON = "case $horizon {} end"
+EVIDENCE_OUTCOMES_SQL = f"""
+with {REP_DIM_SQL},
+kept as (
+    select rep_key, quick as is_quick, quotes, contact_date + $horizon <= $as_of as decided,
+           {_PER_HORIZON.format(" ".join(f"when {h} then won_{h}" for h in HORIZONS))} as won,
+           {_PER_HORIZON.format(" ".join(f"when {h} then revenue_{h}" for h in HORIZONS))}
+               as revenue_after
+    from quote_outcomes where {WHERE_SQL}
+),
+per_rep as (
+    select rep_key, is_quick,
+           coalesce(sum(quotes) filter (where decided), 0)::bigint as quotes,
+           coalesce(sum(won) filter (where decided), 0)::bigint as won,
+           coalesce(sum(revenue_after) filter (where decided), 0)::double as revenue_after,
+           coalesce(sum(quotes) filter (where not decided), 0)::bigint as open_quotes
+    from kept group by all
+),
+{_GROUPINGS}
+"""
 
 
 @dataclass(frozen=True)
@@ -240,9 +270,9 @@ def _scan(
 ) -> tuple[dt.date, dict[tuple[str, object], dict[bool, tuple]]]:
     params = _params(window, filters, horizon, as_of)
     found: dict[tuple[str, object], dict[bool, tuple]] = {}
-    rows = rollups.read(
-        con, EVIDENCE_ROLLUP_SQL, EVIDENCE_SQL, params, lambda result: result.fetchall()
-    )
+    # Another horizon (the command line's --horizon 45) judges each quote from quick_basis.
+    kept = EVIDENCE_OUTCOMES_SQL if horizon in HORIZONS else EVIDENCE_ROLLUP_SQL
+    rows = rollups.read(con, kept, EVIDENCE_SQL, params, lambda result: result.fetchall())
     for name, rep_key, team, is_quick, *counts in rows:
         key = (name, rep_key if name == "rep" else team if name == "team" else None)
         found.setdefault(key, {})[bool(is_quick)] = (

@@ -3,6 +3,7 @@ every write, so KPIs and the relationship lists need not scan."""
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -324,12 +325,16 @@ def read(
     cur = con.cursor()
     cur.execute("begin transaction")
     try:
+        # Each query gets the parameters it names: DuckDB refuses any other.
         if current(cur) and (usable is None or usable(cur)):
-            return fetch(cur.execute(rollup_sql, params))
-        used = {k: v for k, v in _SCAN_PARAMS.items() if f"${k}" in scan_sql}
-        return fetch(cur.execute(scan_sql, params | used))
+            return fetch(cur.execute(rollup_sql, _named(rollup_sql, params)))
+        return fetch(cur.execute(scan_sql, _named(scan_sql, params | _SCAN_PARAMS)))
     finally:
         cur.execute("rollback")  # it only read
+
+
+def _named(sql: str, params: dict[str, object]) -> dict[str, object]:
+    return {k: v for k, v in params.items() if re.search(rf"\${k}\b", sql)}
 
 
 def _in_transaction(
