@@ -63,9 +63,10 @@ def lift(considered: float | None, quick: float | None) -> float | None:
 
 
 # What a quote's judgement starts from: the quotes in the window (q), the advance-level contacts
-# that can make them considered (adv) and those in the window by the filtered reps (advanced),
-# read from the contacts, or from the rollups' quick_basis (kpi.rollups: the quotes and advances
-# sorted by account, kept exact on every write; about 40% of the contacts).
+# that can make them considered (adv), those in the window by the filtered reps (advanced) and
+# the contacts with revenue (orders), read from the contacts, or from the rollups' quick_basis
+# and revenue_basis (kpi.rollups: the quotes and advances, and the orders, sorted by account,
+# kept exact on every write; about 40% and 3% of the contacts).
 _ADV_SPAN = """
       ($start is null or contact_date >= $start::date - $quick_days)
       and ($end is null or contact_date <= $end)
@@ -77,7 +78,8 @@ adv as (
     where commitment_level >= $advance and {_ADV_SPAN}
 ),
 q as (select id, rep_key, account_key, contact_date from c where quote_sent),
-advanced as (select account_key, contact_date from c where commitment_level >= $advance)
+advanced as (select account_key, contact_date from c where commitment_level >= $advance),
+orders as (select account_key, contact_date, revenue from contacts where revenue > 0)
 """
 ROLLUP_SOURCES = f"""
 {REP_DIM_SQL},
@@ -86,7 +88,8 @@ q as (
     select id, rep_key, account_key, contact_date from quick_basis
     where quote_sent and {WHERE_SQL}
 ),
-advanced as (select account_key, contact_date from quick_basis where advance and {WHERE_SQL})
+advanced as (select account_key, contact_date from quick_basis where advance and {WHERE_SQL}),
+orders as (select account_key, contact_date, revenue from revenue_basis)
 """
 
 
@@ -102,7 +105,7 @@ quick as ({QUICK_FLAGS}),
 rev as (
     select account_key, contact_date,
            sum(sum(revenue)) over (partition by account_key order by contact_date) as upto
-    from contacts where revenue > 0
+    from orders
     group by account_key, contact_date
 ),
 judged as (
@@ -366,7 +369,7 @@ events as (
 followed as (select * from events where day + $horizon <= $as_of),
 daily as (
     select f.event, (r.contact_date - f.day)::integer as day_after, sum(r.revenue) as revenue
-    from followed as f join contacts as r
+    from followed as f join orders as r
       on r.account_key = f.account_key
      and r.contact_date > f.day and r.contact_date <= f.day + $horizon
     where r.revenue > 0
