@@ -207,9 +207,9 @@ MIGRATIONS: list[str | Callable[[duckdb.DuckDBPyConnection], None]] = [
     rollups.count_months,
     _V7,
     _v8,
-    # v9: the evidence page's rollups (kpi/rollups.py: revenue_basis, quote_outcomes), filled
-    # from the contacts there are.
-    rollups.count_outcomes,
+    # v9: the evidence page's rollups (kpi/rollups.py: revenue_basis, quote_outcomes,
+    # account_firsts), filled from the contacts there are.
+    rollups.count_evidence,
 ]
 assert len(MIGRATIONS) == SCHEMA_VERSION
 

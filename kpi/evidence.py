@@ -355,9 +355,7 @@ def _rep_names(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, str | Non
 # quote, in the window (by the filtered reps); then the revenue of the account (any rep) on each
 # day in the H days after it. Only events at least H days before as_of, so every account is
 # followed for the whole horizon.
-def _curves_sql(sources: str) -> str:
-    return f"""
-with {sources},
+_EVENTS = f"""
 quick as ({QUICK_FLAGS}),
 events as (
     select 'advance' as event, account_key, min(contact_date) as day
@@ -365,7 +363,30 @@ events as (
     union all
     select 'quick_quote', q.account_key, min(q.contact_date)
     from q join quick using (id) where quick.is_quick group by q.account_key
+)
+"""
+# The same events from account_firsts (kpi.rollups: per rep and account its first advance and
+# first quick quote), for a window without a start: then an account's first in the window is
+# the earliest of its filtered reps' firsts, if that is not after the window's end.
+_FIRST_EVENTS = f"""
+{REP_DIM_SQL},
+firsts as (
+    select rep_key, account_key, first_advance as contact_date, 'advance' as event
+    from account_firsts where first_advance is not null
+    union all
+    select rep_key, account_key, first_quick, 'quick_quote'
+    from account_firsts where first_quick is not null
 ),
+events as (
+    select event, account_key, min(contact_date) as day from firsts where {WHERE_SQL} group by all
+),
+orders as (select account_key, contact_date, revenue from revenue_basis)
+"""
+
+
+def _curves_sql(sources: str) -> str:
+    return f"""
+with {sources},
 followed as (select * from events where day + $horizon <= $as_of),
 daily as (
     select f.event, (r.contact_date - f.day)::integer as day_after, sum(r.revenue) as revenue
@@ -381,8 +402,9 @@ left join daily as d using (event)
 """
 
 
-CURVES_SQL = _curves_sql(SCAN_SOURCES)
-CURVES_ROLLUP_SQL = _curves_sql(ROLLUP_SOURCES)
+CURVES_SQL = _curves_sql(f"{SCAN_SOURCES}, {_EVENTS}")
+CURVES_ROLLUP_SQL = _curves_sql(f"{ROLLUP_SOURCES}, {_EVENTS}")
+CURVES_FIRSTS_SQL = _curves_sql(_FIRST_EVENTS)
 
 EVENTS: tuple[str, ...] = ("advance", "quick_quote")
 
@@ -400,9 +422,8 @@ def revenue_curves(
     accounts whose event lies at least `horizon` days before as_of; no rows for an event
     without such accounts."""
     params = _params(window, filters, horizon, as_of)
-    rows = rollups.read(
-        con, CURVES_ROLLUP_SQL, CURVES_SQL, params, lambda result: result.fetchall()
-    )
+    kept = CURVES_FIRSTS_SQL if window.start is None else CURVES_ROLLUP_SQL
+    rows = rollups.read(con, kept, CURVES_SQL, params, lambda result: result.fetchall())
     accounts: dict[str, int] = {}
     per_day: dict[str, list[float]] = {}
     for event, count, day_after, revenue in rows:

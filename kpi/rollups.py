@@ -53,8 +53,9 @@ COUNTERS: tuple[str, ...] = (
 # of accounts (schema v6); revenue_basis the contacts with revenue, sorted by account like
 # quick_basis, and quote_outcomes per rep, day and kind (quick or considered) the quotes and, per
 # horizon of HORIZONS, how many were followed by revenue of their account within it and how
-# much, for the evidence page (kpi.evidence, schema v9); rollup_state one row, the fingerprint of
-# the contacts the rollups count (see current()).
+# much, and account_firsts per rep and account the first advance and the first quick quote, for
+# the evidence page (kpi.evidence, schema v9); rollup_state one row, the fingerprint of the
+# contacts the rollups count (see current()).
 SCHEMA = f"""
 create table if not exists kpi_day (
     rep_key varchar not null,
@@ -103,6 +104,12 @@ create table if not exists quote_outcomes (
     quick boolean not null,
     quotes bigint not null,
     {", ".join(f"{name} {'decimal(38, 2)' if name.startswith('revenue') else 'bigint'} not null" for name in OUTCOME_COLUMNS)}
+);
+create table if not exists account_firsts (
+    rep_key varchar not null,
+    account_key varchar not null,
+    first_advance date,
+    first_quick date
 );
 create table if not exists rollup_state (
     contacts bigint not null,
@@ -190,6 +197,27 @@ def outcomes(basis: str, judged: str = "true") -> str:
     """
 
 
+def firsts(basis: str) -> str:
+    """Per rep and account of `basis` (quick_basis's columns, every row of each account in it)
+    its first advance and its first quick quote, where it has either."""
+    return f"""
+    select rep_key, account_key,
+           min(contact_date) filter (where advance) as first_advance,
+           min(contact_date) filter (
+               where quote_sent
+                 and (last_advance is null or last_advance < contact_date - $quick_days)
+           ) as first_quick
+    from (
+        select *, max(case when advance then contact_date end) over (
+            partition by account_key order by contact_date
+            range between unbounded preceding and current row) as last_advance
+        from ({basis})
+    )
+    group by all
+    having first_advance is not null or first_quick is not null
+    """
+
+
 # The outcomes of the quotes a change can alter, per account from span (account_key, lo, hi: the
 # first and last date of the quotes, advances and revenue it changed): an order changes the
 # quotes up to LONGEST days before it, an advance the quick flags up to QUICK_QUOTE_DAYS after.
@@ -258,6 +286,7 @@ TABLES: tuple[str, ...] = (
     "account_month",
     "revenue_basis",
     "quote_outcomes",
+    "account_firsts",
     "rollup_state",
 )
 # The mirrors read per account (a write's spans, the evidence), kept in account order.
@@ -384,7 +413,7 @@ def recount(con: duckdb.DuckDBPyConnection) -> None:
             {"advance": ADVANCE_LEVEL} if "$advance" in columns + which else {},
         )
     count_months(con)
-    count_outcomes(con, mirrors=False)
+    count_evidence(con, mirrors=False)
     con.execute("delete from rollup_state")
     con.execute(f"insert into rollup_state select {_FINGERPRINT} from contacts")
 
@@ -420,10 +449,10 @@ def count_months(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def count_outcomes(con: duckdb.DuckDBPyConnection, mirrors: bool = True) -> None:
-    """Fill quote_outcomes (and revenue_basis, unless recount() just did) from the contacts,
-    inside the caller's transaction; also the schema step that added both (the other rollups
-    were exact already)."""
+def count_evidence(con: duckdb.DuckDBPyConnection, mirrors: bool = True) -> None:
+    """Fill quote_outcomes and account_firsts (and revenue_basis, unless recount() just did)
+    from the contacts, inside the caller's transaction; also the schema step that added them
+    (the other rollups were exact already)."""
     con.execute(SCHEMA)
     if mirrors:
         con.execute("delete from revenue_basis")
@@ -438,10 +467,18 @@ def count_outcomes(con: duckdb.DuckDBPyConnection, mirrors: bool = True) -> None
                coalesce(revenue, 0) as revenue
         from contacts where quote_sent or commitment_level >= $advance or revenue > 0
     """
+    params = {"advance": ADVANCE_LEVEL, "quick_days": QUICK_QUOTE_DAYS}
     con.execute(
         f"insert into quote_outcomes select * from ({outcomes(basis)}) order by contact_date",
-        {"advance": ADVANCE_LEVEL, "quick_days": QUICK_QUOTE_DAYS},
+        params,
     )
+    con.execute("delete from account_firsts")
+    basis = """
+        select rep_key, account_key, contact_date, quote_sent,
+               coalesce(commitment_level >= $advance, false) as advance
+        from contacts where quote_sent or commitment_level >= $advance
+    """
+    con.execute(f"insert into account_firsts {firsts(basis)}", params)
 
 
 # -- keeping them exact on every write ------------------------------------------------------------
@@ -548,6 +585,18 @@ def _quick(con: duckdb.DuckDBPyConnection, spans: list[dict[str, object]]) -> di
     return {(rep_key, day): n for rep_key, day, n in rows}
 
 
+def _refirst(con: duckdb.DuckDBPyConnection, accounts: str, params: dict[str, object]) -> None:
+    """Count account_firsts again for these accounts (a query of account_key), from quick_basis:
+    a changed quote or advance can change any first quick quote of its account."""
+    if params.get("accounts") == []:
+        return
+    con.execute(f"delete from account_firsts where account_key in ({accounts})", params)
+    basis = f"select * from quick_basis where account_key in ({accounts})"
+    con.execute(
+        f"insert into account_firsts {firsts(basis)}", params | {"quick_days": QUICK_QUOTE_DAYS}
+    )
+
+
 OutcomeKey = tuple[str, object, bool]  # (rep_key, contact_date, quick)
 OUTCOME_COUNTS: tuple[str, ...] = ("quotes", *OUTCOME_COLUMNS)
 
@@ -626,6 +675,9 @@ class Change:
                 params,
             )
         quick_after = _quick(self.con, spans)
+        _refirst(
+            self.con, "select unnest($accounts)", {"accounts": [s["account_key"] for s in spans]}
+        )
         _apply(self.con, _delta(self.before, after, quick_before, quick_after))
         _apply_outcomes(self.con, outcomes_before, _outcomes(self.con, outcome_spans))
         _apply_months(self.con, self.before, after)
@@ -855,6 +907,11 @@ class BulkChange:
             self._run(f"delete from {table} where id in (select id from {_AFTER})")
             self._run(f"insert into {table} select {columns} from {_AFTER} where {which}")
         self._run(f"insert into {_QUICK} {quick.replace('{sign}', '')}")
+        _refirst(
+            self.con,
+            f"select account_key from ({_SPANS})",
+            {k: v for k, v in _SCAN_PARAMS.items() if k == "advance"},
+        )
         self._run(f"insert into {_OUTCOMES} {judged.replace('{sign}', '')}")
         self._outcomes()
         self._days()

@@ -371,22 +371,23 @@ KNOWN = (
 )
 
 
-def _both(con, monkeypatch, **kwargs) -> tuple[evidence.EvidenceTables, evidence.EvidenceTables]:
-    """evidence_tables from the rollups and from a scan of the contacts."""
+def _both(con, monkeypatch, **kwargs) -> tuple[tuple, tuple]:
+    """(evidence_tables, revenue_curves) from the rollups, and from a scan of the contacts."""
     from kpi import rollups
 
     assert rollups.current(con)
-    kept = evidence.evidence_tables(con, **kwargs)
+    kept = evidence.evidence_tables(con, **kwargs), evidence.revenue_curves(con, **kwargs)
     with monkeypatch.context() as patch:
         patch.setattr(rollups, "current", lambda con: False)
-        scanned = evidence.evidence_tables(con, **kwargs)
+        scanned = evidence.evidence_tables(con, **kwargs), evidence.revenue_curves(con, **kwargs)
     return kept, scanned
 
 
-def _same(kept: evidence.EvidenceTables, scanned: evidence.EvidenceTables) -> None:
-    assert kept.total == scanned.total
-    pd.testing.assert_frame_equal(kept.per_rep, scanned.per_rep)
-    pd.testing.assert_frame_equal(kept.per_team, scanned.per_team)
+def _same(kept: tuple, scanned: tuple) -> None:
+    assert kept[0].total == scanned[0].total
+    pd.testing.assert_frame_equal(kept[0].per_rep, scanned[0].per_rep)
+    pd.testing.assert_frame_equal(kept[0].per_team, scanned[0].per_team)
+    pd.testing.assert_frame_equal(kept[1], scanned[1])
 
 
 @pytest.mark.parametrize("horizon", [30, 60, 90, 180, 365, 45])
@@ -402,8 +403,9 @@ def _same(kept: evidence.EvidenceTables, scanned: evidence.EvidenceTables) -> No
 def test_quote_outcomes_give_what_a_scan_gives(
     con, tmp_path, monkeypatch, horizon, window, filters
 ):
-    """The five horizons of the page read quote_outcomes, any other quick_basis; each gives
-    what a scan of the contacts gives, for any window, filter and as_of, also after writes."""
+    """The five horizons of the page read quote_outcomes, any other quick_basis; the curves read
+    account_firsts for a window without a start, else quick_basis; each gives what a scan of
+    the contacts gives, for any window, filter and as_of, also after writes."""
     from kpi import contacts
 
     load(con, tmp_path, KNOWN)
@@ -454,12 +456,16 @@ def test_quote_outcomes_give_what_a_scan_gives(
             con, monkeypatch, window=window, filters=filters, horizon=horizon, as_of=as_of
         )
         _same(kept, scanned)
-    found = kept.total.quick["quotes"] + kept.total.considered["quotes"] + kept.total.open_quotes
-    assert found > 0
-    # and the rollup is what was read: a wrong count in it shows.
+    total = kept[0].total
+    assert total.quick["quotes"] + total.considered["quotes"] + total.open_quotes > 0
+    # and the rollups are what was read: a wrong count in them shows.
     con.execute("update quote_outcomes set quotes = quotes + 1")
     con.execute("update quick_basis set quote_sent = false")
+    con.execute("update account_firsts set first_quick = null")
+    con.execute("update revenue_basis set revenue = revenue * 2")
     kept, scanned = _both(
         con, monkeypatch, window=window, filters=filters, horizon=horizon, as_of=as_ofs[-1]
     )
-    assert kept.total != scanned.total
+    assert kept[0].total != scanned[0].total
+    if scanned[1]["revenue_per_account"].gt(0).any():
+        assert not kept[1].equals(scanned[1])
