@@ -365,9 +365,11 @@ events as (
     from q join quick using (id) where quick.is_quick group by q.account_key
 )
 """
-# The same events from account_firsts (kpi.rollups: per rep and account its first advance and
-# first quick quote), for a window without a start: then an account's first in the window is
-# the earliest of its filtered reps' firsts, if that is not after the window's end.
+# The same events from account_firsts (kpi.rollups: per rep, account and month its first advance
+# and first quick quote), for a window that starts on a month's first day or not at all: then an
+# account's first in the window is the earliest of its filtered reps' firsts of the months from
+# the start on, if that is not after the window's end (a month before the start has only firsts
+# before it).
 _FIRST_EVENTS = f"""
 {REP_DIM_SQL},
 firsts as (
@@ -422,7 +424,8 @@ def revenue_curves(
     accounts whose event lies at least `horizon` days before as_of; no rows for an event
     without such accounts."""
     params = _params(window, filters, horizon, as_of)
-    kept = CURVES_FIRSTS_SQL if window.start is None else CURVES_ROLLUP_SQL
+    by_month = window.start is None or window.start.day == 1
+    kept = CURVES_FIRSTS_SQL if by_month else CURVES_ROLLUP_SQL
     rows = rollups.read(con, kept, CURVES_SQL, params, lambda result: result.fetchall())
     accounts: dict[str, int] = {}
     per_day: dict[str, list[float]] = {}

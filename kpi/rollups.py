@@ -53,7 +53,7 @@ COUNTERS: tuple[str, ...] = (
 # of accounts (schema v6); revenue_basis the contacts with revenue, sorted by account like
 # quick_basis, and quote_outcomes per rep, day and kind (quick or considered) the quotes and, per
 # horizon of HORIZONS, how many were followed by revenue of their account within it and how
-# much, and account_firsts per rep and account the first advance and the first quick quote, for
+# much, and account_firsts per rep, account and month the first advance and quick quote, for
 # the evidence page (kpi.evidence, schema v9); rollup_state one row, the fingerprint of the
 # contacts the rollups count (see current()).
 SCHEMA = f"""
@@ -108,6 +108,7 @@ create table if not exists quote_outcomes (
 create table if not exists account_firsts (
     rep_key varchar not null,
     account_key varchar not null,
+    month date not null,
     first_advance date,
     first_quick date
 );
@@ -198,10 +199,10 @@ def outcomes(basis: str, judged: str = "true") -> str:
 
 
 def firsts(basis: str) -> str:
-    """Per rep and account of `basis` (quick_basis's columns, every row of each account in it)
-    its first advance and its first quick quote, where it has either."""
+    """Per rep, account and month of `basis` (quick_basis's columns, every row of each account
+    in it) its first advance and its first quick quote, where it has either."""
     return f"""
-    select rep_key, account_key,
+    select rep_key, account_key, date_trunc('month', contact_date)::date as month,
            min(contact_date) filter (where advance) as first_advance,
            min(contact_date) filter (
                where quote_sent

@@ -188,8 +188,8 @@ def test_a_version_8_database_gets_the_evidence_rollups_filled(tmp_path):
         ("a", d(2026, 1, 5), False, 1, 0, 0, 0),
     ]
     assert con.execute("select * from account_firsts order by all").fetchall() == [
-        ("a", "acme", None, d(2026, 1, 1)),
-        ("b", "bolt", d(2025, 12, 1), None),
+        ("a", "acme", d(2026, 1, 1), None, d(2026, 1, 1)),
+        ("b", "bolt", d(2025, 12, 1), d(2025, 12, 1), None),
     ]
     assert con.execute("select account_key, revenue from revenue_basis").fetchall() == [
         ("acme", 500)

@@ -302,6 +302,7 @@ def test_the_demo_data_tells_the_story(con):
         (Window(), Filters(), 180),
         (Window(D(2026, 1, 1), D(2026, 3, 31)), Filters(team="Team Zuid"), 60),
         (Window(D(2025, 9, 1), None), Filters(reps=("bas.hendriks@prospex.example",)), 30),
+        (Window(D(2025, 11, 15), D(2026, 5, 20)), Filters(), 90),
     ],
 )
 def test_the_rollups_give_what_a_scan_gives(con, monkeypatch, window, filters, horizon):
@@ -398,13 +399,14 @@ def _same(kept: tuple, scanned: tuple) -> None:
         (Window(D(2026, 1, 1), D(2026, 1, 31)), Filters()),
         (Window(D(2026, 2, 1), None), Filters(team="Zuid")),
         (Window(None, D(2026, 6, 30)), Filters(reps=("Anna@x.nl ",))),
+        (Window(D(2025, 10, 4), D(2026, 6, 30)), Filters()),
     ],
 )
 def test_quote_outcomes_give_what_a_scan_gives(
     con, tmp_path, monkeypatch, horizon, window, filters
 ):
     """The five horizons of the page read quote_outcomes, any other quick_basis; the curves read
-    account_firsts for a window without a start, else quick_basis; each gives what a scan of
+    account_firsts for a window from a month's first day or without a start, else quick_basis; each gives what a scan of
     the contacts gives, for any window, filter and as_of, also after writes."""
     from kpi import contacts
 
