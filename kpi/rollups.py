@@ -589,8 +589,6 @@ def _quick(con: duckdb.DuckDBPyConnection, spans: list[dict[str, object]]) -> di
 def _refirst(con: duckdb.DuckDBPyConnection, accounts: str, params: dict[str, object]) -> None:
     """Count account_firsts again for these accounts (a query of account_key), from quick_basis:
     a changed quote or advance can change any first quick quote of its account."""
-    if params.get("accounts") == []:
-        return
     con.execute(f"delete from account_firsts where account_key in ({accounts})", params)
     basis = f"select * from quick_basis where account_key in ({accounts})"
     con.execute(
@@ -602,7 +600,9 @@ OutcomeKey = tuple[str, object, bool]  # (rep_key, contact_date, quick)
 OUTCOME_COUNTS: tuple[str, ...] = ("quotes", *OUTCOME_COLUMNS)
 
 
-def _outcomes(con: duckdb.DuckDBPyConnection, spans: list[dict[str, object]]) -> dict:
+def _outcomes(
+    con: duckdb.DuckDBPyConnection, spans: list[dict[str, object]]
+) -> dict[OutcomeKey, list]:
     """The quote outcomes per rep, day and kind of the quotes a change of these spans can alter."""
     if not spans:
         return {}
@@ -613,7 +613,9 @@ def _outcomes(con: duckdb.DuckDBPyConnection, spans: list[dict[str, object]]) ->
     return {(rep_key, day, quick): counts for rep_key, day, quick, *counts in rows}
 
 
-def _apply_outcomes(con: duckdb.DuckDBPyConnection, before: dict, after: dict) -> None:
+def _apply_outcomes(
+    con: duckdb.DuckDBPyConnection, before: dict[OutcomeKey, list], after: dict[OutcomeKey, list]
+) -> None:
     """Add the change from the outcomes before to those after to quote_outcomes."""
     rows = []
     for key in dict.fromkeys([*before, *after]):
@@ -676,9 +678,9 @@ class Change:
                 params,
             )
         quick_after = _quick(self.con, spans)
-        _refirst(
-            self.con, "select unnest($accounts)", {"accounts": [s["account_key"] for s in spans]}
-        )
+        if spans:
+            accounts = [span["account_key"] for span in spans]
+            _refirst(self.con, "select unnest($accounts)", {"accounts": accounts})
         _apply(self.con, _delta(self.before, after, quick_before, quick_after))
         _apply_outcomes(self.con, outcomes_before, _outcomes(self.con, outcome_spans))
         _apply_months(self.con, self.before, after)
@@ -908,11 +910,7 @@ class BulkChange:
             self._run(f"delete from {table} where id in (select id from {_AFTER})")
             self._run(f"insert into {table} select {columns} from {_AFTER} where {which}")
         self._run(f"insert into {_QUICK} {quick.replace('{sign}', '')}")
-        _refirst(
-            self.con,
-            f"select account_key from ({_SPANS})",
-            {k: v for k, v in _SCAN_PARAMS.items() if k == "advance"},
-        )
+        _refirst(self.con, f"select account_key from ({_SPANS})", {"advance": ADVANCE_LEVEL})
         self._run(f"insert into {_OUTCOMES} {judged.replace('{sign}', '')}")
         self._outcomes()
         self._days()
