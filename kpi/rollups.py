@@ -3,6 +3,7 @@ every write, so KPIs and the relationship lists need not scan."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
@@ -220,7 +221,7 @@ def firsts(basis: str) -> str:
 
 
 # The outcomes of the quotes a change can alter, per account from span (account_key, lo, hi: the
-# first and last date of the quotes, advances and revenue it changed): an order changes the
+# first and last date of a quote it can alter): a changed quote alters itself, an order the
 # quotes up to LONGEST days before it, an advance the quick flags up to QUICK_QUOTE_DAYS after.
 def outcomes_of_spans(span: str) -> str:
     """outcomes() of those quotes, read from quick_basis and revenue_basis."""
@@ -228,14 +229,13 @@ def outcomes_of_spans(span: str) -> str:
         select b.account_key, b.contact_date, b.rep_key, b.quote_sent, b.advance,
                0::decimal(18, 2) as revenue, s.lo, s.hi
         from quick_basis as b join span as s on b.account_key = s.account_key
-        where b.contact_date between s.lo - {LONGEST} - $quick_days and s.hi + $quick_days
+        where b.contact_date between s.lo - $quick_days and s.hi
         union all
         select r.account_key, r.contact_date, null, false, false, r.revenue, s.lo, s.hi
         from revenue_basis as r join span as s on r.account_key = s.account_key
-        where r.contact_date between s.lo - {LONGEST} and s.hi + $quick_days + {LONGEST}
+        where r.contact_date between s.lo and s.hi + {LONGEST}
     """
-    judged = f"contact_date between lo - {LONGEST} and hi + $quick_days"
-    return f"with span as ({span}) {outcomes(basis, judged)}"
+    return f"with span as ({span}) {outcomes(basis, 'contact_date between lo and hi')}"
 
 
 # How a recount counts the contacts into a rep's account and month (a write sums the same from
@@ -498,7 +498,7 @@ class _State:
     days: dict[Key, tuple[str, list]] = field(default_factory=dict)
     fingerprint: list[int] = field(default_factory=lambda: [0, 0, 0])
     quick_rows: list[tuple[str, object]] = field(default_factory=list)
-    # and of those that are quotes, advances or orders (what decides a quote's outcome)
+    # and the first and last date of the quotes whose outcome they decide (outcomes_of_spans)
     outcome_rows: list[tuple[str, object]] = field(default_factory=list)
     # per rep, account and month: (account, [contacts, level_1..level_4], last date)
     months: dict[MonthKey, tuple[str, list, object]] = field(default_factory=dict)
@@ -521,7 +521,8 @@ def _read(con: duckdb.DuckDBPyConnection, ids: Sequence[int]) -> _State:
         select rep_key, contact_date, account_key, any_value(rep), any_value(account),
                {DAY_COUNTS}, count(*), sum(id), coalesce(sum(epoch_us(updated_at)), 0),
                count(*) filter (where quote_sent or commitment_level >= $advance),
-               count(*) filter (where quote_sent or commitment_level >= $advance or revenue > 0)
+               count(*) filter (where commitment_level >= $advance),
+               count(*) filter (where revenue > 0)
         from contacts where id in ({id_list})
         group by all
         """,
@@ -536,10 +537,15 @@ def _read(con: duckdb.DuckDBPyConnection, ids: Sequence[int]) -> _State:
             day_sums[i] += value
         for i, value in enumerate(rest[width : width + 3]):
             state.fingerprint[i] += int(value)
-        if rest[-2]:
+        quick, advances, orders = rest[-3:]
+        if quick:
             state.quick_rows.append((account_key, day))
-        if rest[-1]:
+        if quick or orders:
             state.outcome_rows.append((account_key, day))
+        if advances:
+            state.outcome_rows.append((account_key, day + dt.timedelta(days=QUICK_QUOTE_DAYS)))
+        if orders:
+            state.outcome_rows.append((account_key, day - dt.timedelta(days=LONGEST)))
         key = (rep_key, account_key, day.replace(day=1))
         name, month_sums, last = state.months.get(key, (account, [0] * len(MONTH_COUNTERS), day))
         state.months[key] = (
@@ -826,10 +832,21 @@ _SPANS_OF = """
 _SPANS = _SPANS_OF.format(
     before=_BEFORE, after=_AFTER, which="quote_sent or commitment_level >= $advance"
 )
-# The same for the quote outcomes, whose spans the orders widen too.
-_OUTCOME_SPANS = _SPANS_OF.format(
-    before=_BEFORE, after=_AFTER, which="quote_sent or commitment_level >= $advance or revenue > 0"
-)
+# The same for the quote outcomes: per account the first and last date of a quote whose outcome
+# the write can alter (as Change's outcome_rows).
+_OUTCOME_SPANS = f"""
+    select account_key,
+           min(contact_date - case when revenue > 0 then {LONGEST} else 0 end) as lo,
+           max(contact_date + case when commitment_level >= $advance then $quick_days else 0 end)
+               as hi
+    from (
+        select account_key, contact_date, revenue, commitment_level, quote_sent from {_BEFORE}
+        union all
+        select account_key, contact_date, revenue, commitment_level, quote_sent from {_AFTER}
+    )
+    where quote_sent or commitment_level >= $advance or revenue > 0
+    group by account_key
+"""
 _OUTCOMES = "rollup_outcomes"
 _OUTCOMES_OF_SPANS = f"""
     select rep_key, contact_date, quick,
