@@ -171,8 +171,10 @@ def outcomes(basis: str, judged: str = "true") -> str:
     them (1 to H) and its sum. basis holds (account_key, contact_date, rep_key, quote_sent,
     advance, revenue) of the quotes, the advances up to QUICK_QUOTE_DAYS before them and the
     revenue up to LONGEST days after them (a contact may be all three); judged says which of
-    its quotes to count. One window per account and horizon: inside a writing transaction an
-    ASOF join over rows not yet committed is slow (see QUICK_FLAGS_OF_BASIS)."""
+    its quotes to count. Windows per account: inside a writing transaction an ASOF join over
+    rows not yet committed is slow (see QUICK_FLAGS_OF_BASIS). The sums run over the quotes and
+    orders only, once the advances have given each quote its flag (at 1M contacts 0.45 s
+    instead of 0.78 s with all six windows over every row)."""
     account = "partition by account_key order by day range between"
     after = ", ".join(
         f"sum(revenue) over ({account} 1 following and {h} following) as after_{h}"
@@ -184,15 +186,20 @@ def outcomes(basis: str, judged: str = "true") -> str:
         for h in HORIZONS
     )
     return f"""
-    select rep_key, contact_date,
-           last_advance is null or last_advance < contact_date - $quick_days as quick,
-           count(*) as quotes, {sums}
+    select rep_key, contact_date, quick, count(*) as quotes, {sums}
     from (
-        select *,
-               max(case when advance then contact_date end) over (
-                   {account} unbounded preceding and current row) as last_advance,
-               {after}
-        from (select *, contact_date - date '2000-01-01' as day from ({basis}))
+        select *, {after}
+        from (
+            select *, contact_date - date '2000-01-01' as day,
+                   last_advance is null or last_advance < contact_date - $quick_days as quick
+            from (
+                select *, max(case when advance then contact_date end) over (
+                    partition by account_key order by contact_date
+                    range between unbounded preceding and current row) as last_advance
+                from ({basis})
+            )
+            where quote_sent or revenue > 0
+        )
     )
     where quote_sent and {judged}
     group by all
