@@ -350,9 +350,9 @@ def demo_account(con) -> str:
     ).fetchone()[0]
 
 
-# Quotes of three reps in two teams on accounts with orders before, on, H days after and H + 1
-# days after them, advances that make some considered (one by another rep, one 91 days before),
-# spellings that differ, and quotes too recent to be decided.
+# Quotes of three reps in two teams on accounts with orders on a quote's own day and exactly 30,
+# 60 and 90 days after one, advances that make some considered (one by another rep, 90 days
+# before), spellings that differ, and quotes too recent to be decided.
 KNOWN = (
     "2025-10-03,cor@x.nl,X,visit,nee,,2,Zoekt uit\n"
     "2026-01-01,anna@x.nl,X,phone,ja,,0,\n"
