@@ -22,7 +22,7 @@ _CHECKOUT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = (
     (_CHECKOUT if (_CHECKOUT / "app.py").exists() else Path()) / "data" / "commitboard.duckdb"
 )
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 # A new store (a file or a lake) is made at this version directly by create_schema(), then
 # brought up by the MIGRATIONS after it, which therefore run on both stores; the steps before
 # it only ever upgrade database files made by older versions.
@@ -419,6 +419,9 @@ MIGRATIONS: list[str | Callable[[duckdb.DuckDBPyConnection], None]] = [
     _v8,
     _v9,
     _V10,
+    # v11: the evidence page's rollups (kpi/rollups.py: revenue_basis, quote_outcomes,
+    # account_firsts), filled from the contacts there are.
+    rollups.count_evidence,
 ]
 assert len(MIGRATIONS) == SCHEMA_VERSION
 

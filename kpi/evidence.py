@@ -19,7 +19,7 @@ from kpi.metrics import (
     Window,
     query_params,
 )
-from kpi.rollups import QUICK_FLAGS, QUICK_QUOTE_DAYS
+from kpi.rollups import HORIZONS, QUICK_FLAGS, QUICK_QUOTE_DAYS
 
 DEFAULT_HORIZON = 180
 ANY_TIME = Window()
@@ -63,9 +63,10 @@ def lift(considered: float | None, quick: float | None) -> float | None:
 
 
 # What a quote's judgement starts from: the quotes in the window (q), the advance-level contacts
-# that can make them considered (adv) and those in the window by the filtered reps (advanced),
-# read from the contacts, or from the rollups' quick_basis (kpi.rollups: the quotes and advances
-# sorted by account, kept exact on every write; about 40% of the contacts).
+# that can make them considered (adv), those in the window by the filtered reps (advanced) and
+# the contacts with revenue (orders), read from the contacts, or from the rollups' quick_basis
+# and revenue_basis (kpi.rollups: the quotes and advances, and the orders, sorted by account,
+# kept exact on every write; about 40% and 3% of the contacts).
 _ADV_SPAN = """
       ($start is null or contact_date >= $start::date - $quick_days)
       and ($end is null or contact_date <= $end)
@@ -77,7 +78,8 @@ adv as (
     where commitment_level >= $advance and {_ADV_SPAN}
 ),
 q as (select id, rep_key, account_key, contact_date from c where quote_sent),
-advanced as (select account_key, contact_date from c where commitment_level >= $advance)
+advanced as (select account_key, contact_date from c where commitment_level >= $advance),
+orders as (select account_key, contact_date, revenue from contacts where revenue > 0)
 """
 ROLLUP_SOURCES = f"""
 {REP_DIM_SQL},
@@ -86,7 +88,8 @@ q as (
     select id, rep_key, account_key, contact_date from quick_basis
     where quote_sent and {WHERE_SQL}
 ),
-advanced as (select account_key, contact_date from quick_basis where advance and {WHERE_SQL})
+advanced as (select account_key, contact_date from quick_basis where advance and {WHERE_SQL}),
+orders as (select account_key, contact_date, revenue from revenue_basis)
 """
 
 
@@ -102,7 +105,7 @@ quick as ({QUICK_FLAGS}),
 rev as (
     select account_key, contact_date,
            sum(sum(revenue)) over (partition by account_key order by contact_date) as upto
-    from contacts where revenue > 0
+    from orders
     group by account_key, contact_date
 ),
 judged as (
@@ -127,14 +130,10 @@ _COUNTS = """
 """
 
 
-def _evidence_sql(sources: str) -> str:
-    """Every grouping the page shows: the total, per rep and per team, each split into quick and
-    considered. The quotes are counted once per rep and kind (a few dozen rows, however many
-    quotes there are) and every grouping is a sum over those: grouping sets over the quotes
-    themselves took twice as long at 10M."""
-    return f"""
-{_judged(sources)},
-per_rep as (select rep_key, is_quick, {_COUNTS} from judged group by all),
+# Every grouping the page shows, from per_rep (the quotes counted once per rep and kind: a few
+# dozen rows, however many quotes there are): the total, per rep and per team, each split into
+# quick and considered. Grouping sets over the quotes themselves took twice as long at 10M.
+_GROUPINGS = """
 named as (
     select p.*, coalesce(r.team, '') as team
     from per_rep as p left join rep_dim as r on r.key = p.rep_key
@@ -149,8 +148,42 @@ group by grouping sets ((is_quick), (is_quick, rep_key), (is_quick, team))
 """
 
 
+def _evidence_sql(sources: str) -> str:
+    """The evidence per grouping, each quote judged from `sources`."""
+    return f"""
+{_judged(sources)},
+per_rep as (select rep_key, is_quick, {_COUNTS} from judged group by all),
+{_GROUPINGS}
+"""
+
+
 EVIDENCE_SQL = _evidence_sql(SCAN_SOURCES)
 EVIDENCE_ROLLUP_SQL = _evidence_sql(ROLLUP_SOURCES)
+
+# The same from quote_outcomes (kpi.rollups: per rep, day and kind the quotes and, per horizon of
+# HORIZONS, the won ones and their revenue after), for those horizons. A quote's outcome does not
+# depend on as_of (its revenue after ends H days after it, by then as_of for a decided one), and
+# a day's quotes are decided or open alike, so any window, filter and as_of reads it.
+_PER_HORIZON = "case $horizon {} end"
+EVIDENCE_OUTCOMES_SQL = f"""
+with {REP_DIM_SQL},
+kept as (
+    select rep_key, quick as is_quick, quotes, contact_date + $horizon <= $as_of as decided,
+           {_PER_HORIZON.format(" ".join(f"when {h} then won_{h}" for h in HORIZONS))} as won,
+           {_PER_HORIZON.format(" ".join(f"when {h} then revenue_{h}" for h in HORIZONS))}
+               as revenue_after
+    from quote_outcomes where {WHERE_SQL}
+),
+per_rep as (
+    select rep_key, is_quick,
+           coalesce(sum(quotes) filter (where decided), 0)::bigint as quotes,
+           coalesce(sum(won) filter (where decided), 0)::bigint as won,
+           coalesce(sum(revenue_after) filter (where decided), 0)::double as revenue_after,
+           coalesce(sum(quotes) filter (where not decided), 0)::bigint as open_quotes
+    from kept group by all
+),
+{_GROUPINGS}
+"""
 
 
 @dataclass(frozen=True)
@@ -240,9 +273,9 @@ def _scan(
 ) -> tuple[dt.date, dict[tuple[str, object], dict[bool, tuple]]]:
     params = _params(window, filters, horizon, as_of)
     found: dict[tuple[str, object], dict[bool, tuple]] = {}
-    rows = rollups.read(
-        con, EVIDENCE_ROLLUP_SQL, EVIDENCE_SQL, params, lambda result: result.fetchall()
-    )
+    # Another horizon (the command line's --horizon 45) judges each quote from quick_basis.
+    kept = EVIDENCE_OUTCOMES_SQL if horizon in HORIZONS else EVIDENCE_ROLLUP_SQL
+    rows = rollups.read(con, kept, EVIDENCE_SQL, params, lambda result: result.fetchall())
     for name, rep_key, team, is_quick, *counts in rows:
         key = (name, rep_key if name == "rep" else team if name == "team" else None)
         found.setdefault(key, {})[bool(is_quick)] = (
@@ -322,9 +355,7 @@ def _rep_names(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, str | Non
 # quote, in the window (by the filtered reps); then the revenue of the account (any rep) on each
 # day in the H days after it. Only events at least H days before as_of, so every account is
 # followed for the whole horizon.
-def _curves_sql(sources: str) -> str:
-    return f"""
-with {sources},
+_EVENTS = f"""
 quick as ({QUICK_FLAGS}),
 events as (
     select 'advance' as event, account_key, min(contact_date) as day
@@ -332,11 +363,36 @@ events as (
     union all
     select 'quick_quote', q.account_key, min(q.contact_date)
     from q join quick using (id) where quick.is_quick group by q.account_key
+)
+"""
+# The same events from account_firsts (kpi.rollups: per rep, account and month its first advance
+# and first quick quote), for a window that starts on a month's first day or not at all: then an
+# account's first in the window is the earliest of its filtered reps' firsts of the months from
+# the start on, if that is not after the window's end (a month before the start has only firsts
+# before it).
+_FIRST_EVENTS = f"""
+{REP_DIM_SQL},
+firsts as (
+    select rep_key, account_key, first_advance as contact_date, 'advance' as event
+    from account_firsts where first_advance is not null
+    union all
+    select rep_key, account_key, first_quick, 'quick_quote'
+    from account_firsts where first_quick is not null
 ),
+events as (
+    select event, account_key, min(contact_date) as day from firsts where {WHERE_SQL} group by all
+),
+orders as (select account_key, contact_date, revenue from revenue_basis)
+"""
+
+
+def _curves_sql(sources: str) -> str:
+    return f"""
+with {sources},
 followed as (select * from events where day + $horizon <= $as_of),
 daily as (
     select f.event, (r.contact_date - f.day)::integer as day_after, sum(r.revenue) as revenue
-    from followed as f join contacts as r
+    from followed as f join orders as r
       on r.account_key = f.account_key
      and r.contact_date > f.day and r.contact_date <= f.day + $horizon
     where r.revenue > 0
@@ -348,8 +404,9 @@ left join daily as d using (event)
 """
 
 
-CURVES_SQL = _curves_sql(SCAN_SOURCES)
-CURVES_ROLLUP_SQL = _curves_sql(ROLLUP_SOURCES)
+CURVES_SQL = _curves_sql(f"{SCAN_SOURCES}, {_EVENTS}")
+CURVES_ROLLUP_SQL = _curves_sql(f"{ROLLUP_SOURCES}, {_EVENTS}")
+CURVES_FIRSTS_SQL = _curves_sql(_FIRST_EVENTS)
 
 EVENTS: tuple[str, ...] = ("advance", "quick_quote")
 
@@ -367,9 +424,9 @@ def revenue_curves(
     accounts whose event lies at least `horizon` days before as_of; no rows for an event
     without such accounts."""
     params = _params(window, filters, horizon, as_of)
-    rows = rollups.read(
-        con, CURVES_ROLLUP_SQL, CURVES_SQL, params, lambda result: result.fetchall()
-    )
+    by_month = window.start is None or window.start.day == 1
+    kept = CURVES_FIRSTS_SQL if by_month else CURVES_ROLLUP_SQL
+    rows = rollups.read(con, kept, CURVES_SQL, params, lambda result: result.fetchall())
     accounts: dict[str, int] = {}
     per_day: dict[str, list[float]] = {}
     for event, count, day_after, revenue in rows:

@@ -3,6 +3,8 @@ every write, so KPIs and the relationship lists need not scan."""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -14,6 +16,13 @@ import duckdb
 from kpi.fields import ADVANCE_LEVEL, LEVELS, has_text
 
 QUICK_QUOTE_DAYS = 90
+# The horizons (days) whose quote outcomes quote_outcomes keeps: the evidence page's choices.
+HORIZONS: tuple[int, ...] = (30, 60, 90, 180, 365)
+LONGEST = max(HORIZONS)
+# Per horizon, the quotes followed by revenue of their account within it, and that revenue.
+OUTCOME_COLUMNS: tuple[str, ...] = tuple(
+    name for h in HORIZONS for name in (f"won_{h}", f"revenue_{h}")
+)
 
 # The writes in this process take turns (kpi.db.transaction holds this): each updates the one
 # row of rollup_state and the counters, so simultaneous ones would only conflict and be done
@@ -42,8 +51,12 @@ COUNTERS: tuple[str, ...] = (
 # each open commitment (a few percent of the contacts); account_month the contacts per rep, account
 # and month with their count per level (so the highest level survives a delete), the last date
 # and the account's spelling on it, for the relationship lists, the heatmap and the form's list
-# of accounts (schema v6); rollup_state one row, the fingerprint of the contacts the rollups
-# count (see current()).
+# of accounts (schema v6); revenue_basis the contacts with revenue, sorted by account like
+# quick_basis, and quote_outcomes per rep, day and kind (quick or considered) the quotes and, per
+# horizon of HORIZONS, how many were followed by revenue of their account within it and how
+# much, and account_firsts per rep, account and month the first advance and quick quote, for
+# the evidence page (kpi.evidence, schema v9); rollup_state one row, the fingerprint of the
+# contacts the rollups count (see current()).
 SCHEMA = f"""
 create table if not exists kpi_day (
     rep_key varchar not null,
@@ -79,6 +92,26 @@ create table if not exists account_month (
     contacts bigint not null,
     {", ".join(f"{name} bigint not null" for name in LEVEL_COLUMNS)},
     last_contact date not null
+);
+create table if not exists revenue_basis (
+    id bigint not null,
+    account_key varchar not null,
+    contact_date date not null,
+    revenue decimal(18, 2) not null
+);
+create table if not exists quote_outcomes (
+    rep_key varchar not null,
+    contact_date date not null,
+    quick boolean not null,
+    quotes bigint not null,
+    {", ".join(f"{name} {'decimal(38, 2)' if name.startswith('revenue') else 'bigint'} not null" for name in OUTCOME_COLUMNS)}
+);
+create table if not exists account_firsts (
+    rep_key varchar not null,
+    account_key varchar not null,
+    month date not null,
+    first_advance date,
+    first_quick date
 );
 create table if not exists rollup_state (
     contacts bigint not null,
@@ -131,6 +164,87 @@ QUICK_COUNTS = """
     from quick group by all
 """
 
+
+def outcomes(basis: str, judged: str = "true") -> str:
+    """Per rep, day and kind (quick or not) the quotes of `basis` counted as quote_outcomes keeps
+    them: how many, and per horizon how many had revenue of their account in the days after
+    them (1 to H) and its sum. basis holds (account_key, contact_date, rep_key, quote_sent,
+    advance, revenue) of the quotes, the advances up to QUICK_QUOTE_DAYS before them and the
+    revenue up to LONGEST days after them (a contact may be all three); judged says which of
+    its quotes to count. Windows per account: inside a writing transaction an ASOF join over
+    rows not yet committed is slow (see QUICK_FLAGS_OF_BASIS). The sums run over the quotes and
+    orders only, once the advances have given each quote its flag (at 1M contacts 0.45 s
+    instead of 0.78 s with all six windows over every row)."""
+    account = "partition by account_key order by day range between"
+    after = ", ".join(
+        f"sum(revenue) over ({account} 1 following and {h} following) as after_{h}"
+        for h in HORIZONS
+    )
+    sums = ", ".join(
+        f"count(*) filter (where after_{h} > 0) as won_{h},"
+        f" coalesce(sum(after_{h}), 0)::decimal(38, 2) as revenue_{h}"
+        for h in HORIZONS
+    )
+    return f"""
+    select rep_key, contact_date, quick, count(*) as quotes, {sums}
+    from (
+        select *, {after}
+        from (
+            select *, contact_date - date '2000-01-01' as day,
+                   last_advance is null or last_advance < contact_date - $quick_days as quick
+            from (
+                select *, max(case when advance then contact_date end) over (
+                    partition by account_key order by contact_date
+                    range between unbounded preceding and current row) as last_advance
+                from ({basis})
+            )
+            where quote_sent or revenue > 0
+        )
+    )
+    where quote_sent and {judged}
+    group by all
+    """
+
+
+def firsts(basis: str) -> str:
+    """Per rep, account and month of `basis` (quick_basis's columns, every row of each account
+    in it) its first advance and its first quick quote, where it has either."""
+    return f"""
+    select rep_key, account_key, date_trunc('month', contact_date)::date as month,
+           min(contact_date) filter (where advance) as first_advance,
+           min(contact_date) filter (
+               where quote_sent
+                 and (last_advance is null or last_advance < contact_date - $quick_days)
+           ) as first_quick
+    from (
+        select *, max(case when advance then contact_date end) over (
+            partition by account_key order by contact_date
+            range between unbounded preceding and current row) as last_advance
+        from ({basis})
+    )
+    group by all
+    having first_advance is not null or first_quick is not null
+    """
+
+
+# The outcomes of the quotes a change can alter, per account from span (account_key, lo, hi: the
+# first and last date of a quote it can alter): a changed quote alters itself, an order the
+# quotes up to LONGEST days before it, an advance the quick flags up to QUICK_QUOTE_DAYS after.
+def outcomes_of_spans(span: str) -> str:
+    """outcomes() of those quotes, read from quick_basis and revenue_basis."""
+    basis = f"""
+        select b.account_key, b.contact_date, b.rep_key, b.quote_sent, b.advance,
+               0::decimal(18, 2) as revenue, s.lo, s.hi
+        from quick_basis as b join span as s on b.account_key = s.account_key
+        where b.contact_date between s.lo - $quick_days and s.hi
+        union all
+        select r.account_key, r.contact_date, null, false, false, r.revenue, s.lo, s.hi
+        from revenue_basis as r join span as s on r.account_key = s.account_key
+        where r.contact_date between s.lo and s.hi + {LONGEST}
+    """
+    return f"with span as ({span}) {outcomes(basis, 'contact_date between lo and hi')}"
+
+
 # How a recount counts the contacts into a rep's account and month (a write sums the same from
 # the rows _read gives).
 MONTH_COUNTS = f"""
@@ -155,6 +269,7 @@ MIRRORS: tuple[tuple[str, str, str], ...] = (
         " coalesce(commitment_level >= $advance, false)",
         "quote_sent or commitment_level >= $advance",
     ),
+    ("revenue_basis", "id, account_key, contact_date, revenue", "revenue > 0"),
     (
         "open_commitments",
         "id, rep_key, rep, account, contact_person, contact_date, commitment_level, commitment,"
@@ -177,8 +292,13 @@ TABLES: tuple[str, ...] = (
     "quick_basis",
     "open_commitments",
     "account_month",
+    "revenue_basis",
+    "quote_outcomes",
+    "account_firsts",
     "rollup_state",
 )
+# The mirrors read per account (a write's spans, the evidence), kept in account order.
+BY_ACCOUNT: tuple[str, ...] = ("quick_basis", "revenue_basis")
 
 
 def installed(con: duckdb.DuckDBPyConnection) -> bool:
@@ -244,12 +364,16 @@ def read(
     cur = con.cursor()
     cur.execute("begin transaction")
     try:
+        # Each query gets the parameters it names: DuckDB refuses any other.
         if current(cur) and (usable is None or usable(cur)):
-            return fetch(cur.execute(rollup_sql, params))
-        used = {k: v for k, v in _SCAN_PARAMS.items() if f"${k}" in scan_sql}
-        return fetch(cur.execute(scan_sql, params | used))
+            return fetch(cur.execute(rollup_sql, _named(rollup_sql, params)))
+        return fetch(cur.execute(scan_sql, _named(scan_sql, params | _SCAN_PARAMS)))
     finally:
         cur.execute("rollback")  # it only read
+
+
+def _named(sql: str, params: dict[str, object]) -> dict[str, object]:
+    return {k: v for k, v in params.items() if re.search(rf"\${k}\b", sql)}
 
 
 def _in_transaction(
@@ -288,12 +412,13 @@ def recount(con: duckdb.DuckDBPyConnection) -> None:
     )
     for table, columns, which in MIRRORS:
         con.execute(f"delete from {table}")  # our own names: identifiers cannot be bound
-        order = "order by account_key, contact_date" if table == "quick_basis" else ""
+        order = "order by account_key, contact_date" if table in BY_ACCOUNT else ""
         con.execute(
             f"insert into {table} select {columns} from contacts where {which} {order}",
             {"advance": ADVANCE_LEVEL} if "$advance" in columns + which else {},
         )
     count_months(con)
+    count_evidence(con, mirrors=False)
     con.execute("delete from rollup_state")
     con.execute(f"insert into rollup_state select {_FINGERPRINT} from contacts")
 
@@ -329,6 +454,38 @@ def count_months(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def count_evidence(con: duckdb.DuckDBPyConnection, mirrors: bool = True) -> None:
+    """Fill quote_outcomes and account_firsts (and revenue_basis, unless recount() just did)
+    from the contacts, inside the caller's transaction; also the schema step that added them
+    (the other rollups were exact already)."""
+    con.execute(SCHEMA)
+    if mirrors:
+        con.execute("delete from revenue_basis")
+        con.execute(
+            "insert into revenue_basis select id, account_key, contact_date, revenue"
+            " from contacts where revenue > 0 order by account_key, contact_date"
+        )
+    con.execute("delete from quote_outcomes")
+    basis = """
+        select account_key, contact_date, rep_key, quote_sent,
+               coalesce(commitment_level >= $advance, false) as advance,
+               coalesce(revenue, 0) as revenue
+        from contacts where quote_sent or commitment_level >= $advance or revenue > 0
+    """
+    params = {"advance": ADVANCE_LEVEL, "quick_days": QUICK_QUOTE_DAYS}
+    con.execute(
+        f"insert into quote_outcomes select * from ({outcomes(basis)}) order by contact_date",
+        params,
+    )
+    con.execute("delete from account_firsts")
+    basis = """
+        select rep_key, account_key, contact_date, quote_sent,
+               coalesce(commitment_level >= $advance, false) as advance
+        from contacts where quote_sent or commitment_level >= $advance
+    """
+    con.execute(f"insert into account_firsts {firsts(basis)}", params)
+
+
 # -- keeping them exact on every write ------------------------------------------------------------
 
 
@@ -345,6 +502,8 @@ class _State:
     days: dict[Key, tuple[str, list]] = field(default_factory=dict)
     fingerprint: list[int] = field(default_factory=lambda: [0, 0, 0])
     quick_rows: list[tuple[str, object]] = field(default_factory=list)
+    # and the first and last date of the quotes whose outcome they decide (outcomes_of_spans)
+    outcome_rows: list[tuple[str, object]] = field(default_factory=list)
     # per rep, account and month: (account, [contacts, level_1..level_4], last date)
     months: dict[MonthKey, tuple[str, list, object]] = field(default_factory=dict)
 
@@ -365,7 +524,9 @@ def _read(con: duckdb.DuckDBPyConnection, ids: Sequence[int]) -> _State:
         f"""
         select rep_key, contact_date, account_key, any_value(rep), any_value(account),
                {DAY_COUNTS}, count(*), sum(id), coalesce(sum(epoch_us(updated_at)), 0),
-               count(*) filter (where quote_sent or commitment_level >= $advance)
+               count(*) filter (where quote_sent or commitment_level >= $advance),
+               count(*) filter (where commitment_level >= $advance),
+               count(*) filter (where revenue > 0)
         from contacts where id in ({id_list})
         group by all
         """,
@@ -380,8 +541,15 @@ def _read(con: duckdb.DuckDBPyConnection, ids: Sequence[int]) -> _State:
             day_sums[i] += value
         for i, value in enumerate(rest[width : width + 3]):
             state.fingerprint[i] += int(value)
-        if rest[-1]:
+        quick, advances, orders = rest[-3:]
+        if quick:
             state.quick_rows.append((account_key, day))
+        if quick or orders:
+            state.outcome_rows.append((account_key, day))
+        if advances:
+            state.outcome_rows.append((account_key, day + dt.timedelta(days=QUICK_QUOTE_DAYS)))
+        if orders:
+            state.outcome_rows.append((account_key, day - dt.timedelta(days=LONGEST)))
         key = (rep_key, account_key, day.replace(day=1))
         name, month_sums, last = state.months.get(key, (account, [0] * len(MONTH_COUNTERS), day))
         state.months[key] = (
@@ -428,6 +596,85 @@ def _quick(con: duckdb.DuckDBPyConnection, spans: list[dict[str, object]]) -> di
     return {(rep_key, day): n for rep_key, day, n in rows}
 
 
+def _refirst(con: duckdb.DuckDBPyConnection, accounts: str, params: dict[str, object]) -> None:
+    """Count account_firsts again for these accounts (a query of account_key), from quick_basis:
+    a changed quote or advance can change any first quick quote of its account."""
+    con.execute(f"delete from account_firsts where account_key in ({accounts})", params)
+    basis = f"select * from quick_basis where account_key in ({accounts})"
+    con.execute(
+        f"insert into account_firsts {firsts(basis)}", params | {"quick_days": QUICK_QUOTE_DAYS}
+    )
+
+
+OutcomeKey = tuple[str, object, bool]  # (rep_key, contact_date, quick)
+OUTCOME_COUNTS: tuple[str, ...] = ("quotes", *OUTCOME_COLUMNS)
+
+
+def _outcomes(
+    con: duckdb.DuckDBPyConnection, spans: list[dict[str, object]]
+) -> dict[OutcomeKey, list]:
+    """The quote outcomes per rep, day and kind of the quotes a change of these spans can alter."""
+    if not spans:
+        return {}
+    rows = con.execute(
+        outcomes_of_spans("select unnest($spans, recursive := true)"),
+        {"spans": spans, "quick_days": QUICK_QUOTE_DAYS},
+    ).fetchall()
+    return {(rep_key, day, quick): counts for rep_key, day, quick, *counts in rows}
+
+
+def _apply_outcomes(
+    con: duckdb.DuckDBPyConnection, before: dict[OutcomeKey, list], after: dict[OutcomeKey, list]
+) -> None:
+    """Add the change from the outcomes before to those after to quote_outcomes."""
+    rows = []
+    for key in dict.fromkeys([*before, *after]):
+        old = before.get(key, [0] * len(OUTCOME_COUNTS))
+        new = after.get(key, [0] * len(OUTCOME_COUNTS))
+        change = [a - b for a, b in zip(new, old, strict=True)]
+        if any(change):
+            row = dict(zip(OUTCOME_COUNTS, change, strict=True))
+            rows.append({"rep_key": key[0], "contact_date": key[1], "quick": key[2]} | row)
+    if rows:
+        _merge_outcomes(
+            con,
+            "select unnest($rows, recursive := true)",
+            {"rows": rows},
+            may_empty=any(row["quotes"] < 0 for row in rows),
+        )
+
+
+def _merge_outcomes(
+    con: duckdb.DuckDBPyConnection, changes: str, params: dict, may_empty: bool = True
+) -> None:
+    """Add changes (rep_key, contact_date, quick and a change of each count) to quote_outcomes:
+    a new row for a new rep, day and kind, none left for one without quotes. An update and an
+    insert rather than one merge: a lake takes one update or delete action per merge, and its
+    merge writes a Parquet file for every insert however small (see _apply)."""
+    columns = ", ".join(OUTCOME_COUNTS)
+    con.execute(
+        f"""
+        update quote_outcomes as k set {", ".join(f"{c} = k.{c} + d.{c}" for c in OUTCOME_COUNTS)}
+        from ({changes}) as d
+        where k.rep_key = d.rep_key and k.contact_date = d.contact_date and k.quick = d.quick
+        """,
+        params,
+    )
+    con.execute(
+        f"""
+        insert into quote_outcomes (rep_key, contact_date, quick, {columns})
+        select d.rep_key, d.contact_date, d.quick, {", ".join(f"d.{c}" for c in OUTCOME_COUNTS)}
+        from ({changes}) as d
+        where not exists (
+            select 1 from quote_outcomes as k
+            where k.rep_key = d.rep_key and k.contact_date = d.contact_date and k.quick = d.quick)
+        """,
+        params,
+    )
+    if may_empty:
+        con.execute("delete from quote_outcomes where quotes = 0")
+
+
 class Change:
     """One write's effect on the rollups. Create it in the writing transaction before the write,
     naming the contacts it will change or delete; call done() after it with every contact it
@@ -446,6 +693,8 @@ class Change:
         after = _read(self.con, ids)
         spans = _spans([*self.before.quick_rows, *after.quick_rows])
         quick_before = _quick(self.con, spans)
+        outcome_spans = _spans([*self.before.outcome_rows, *after.outcome_rows])
+        outcomes_before = _outcomes(self.con, outcome_spans)
         for table, columns, which in MIRRORS if ids else ():
             id_list, params = _id_params(ids)
             self.con.execute(f"delete from {table} where id in ({id_list})", params)
@@ -457,7 +706,11 @@ class Change:
                 params,
             )
         quick_after = _quick(self.con, spans)
+        if spans:
+            accounts = [span["account_key"] for span in spans]
+            _refirst(self.con, "select unnest($accounts)", {"accounts": accounts})
         _apply(self.con, _delta(self.before, after, quick_before, quick_after))
+        _apply_outcomes(self.con, outcomes_before, _outcomes(self.con, outcome_spans))
         _apply_months(self.con, self.before, after)
         change = [a - b for a, b in zip(after.fingerprint, self.before.fingerprint, strict=True)]
         # Every write that keeps the rollups updates this one row, so two of them at the same
@@ -617,16 +870,38 @@ _QUICK, _MONTH = "rollup_quick", "rollup_month"
 # Per account, the first and last date of the quotes and advances a write changed, as they were
 # before (the old values it replaced) and are after; the quotes it can flip lie between the first
 # and QUICK_QUOTE_DAYS after the last (as Change's _spans and _quick, for a set of rows).
-_SPANS = f"""
+_SPANS_OF = """
     select account_key, min(contact_date) as lo, max(contact_date) as hi
     from (
-        select account_key, contact_date from {_BEFORE}
-        where quote_sent or commitment_level >= $advance
+        select account_key, contact_date from {before} where {which}
         union all
-        select account_key, contact_date from {_AFTER}
-        where quote_sent or commitment_level >= $advance
+        select account_key, contact_date from {after} where {which}
     )
     group by account_key
+"""
+_SPANS = _SPANS_OF.format(
+    before=_BEFORE, after=_AFTER, which="quote_sent or commitment_level >= $advance"
+)
+# The same for the quote outcomes: per account the first and last date of a quote whose outcome
+# the write can alter (as Change's outcome_rows).
+_OUTCOME_SPANS = f"""
+    select account_key,
+           min(contact_date - case when revenue > 0 then {LONGEST} else 0 end) as lo,
+           max(contact_date + case when commitment_level >= $advance then $quick_days else 0 end)
+               as hi
+    from (
+        select account_key, contact_date, revenue, commitment_level, quote_sent from {_BEFORE}
+        union all
+        select account_key, contact_date, revenue, commitment_level, quote_sent from {_AFTER}
+    )
+    where quote_sent or commitment_level >= $advance or revenue > 0
+    group by account_key
+"""
+_OUTCOMES = "rollup_outcomes"
+_OUTCOMES_OF_SPANS = f"""
+    select rep_key, contact_date, quick,
+           {", ".join(f"{{sign}}{name} as {name}" for name in OUTCOME_COUNTS)}
+    from ({outcomes_of_spans(_OUTCOME_SPANS)})
 """
 _QUICK_OF_SPANS = f"""
     with span as ({_SPANS}),
@@ -686,7 +961,7 @@ class BulkChange:
                 params,
             )
             self._deltas()
-        for table in (_BEFORE, _AFTER, _QUICK, _MONTH):
+        for table in (_BEFORE, _AFTER, _QUICK, _MONTH, _OUTCOMES):
             con.execute(f"drop table if exists {table}")
 
     def _run(self, sql: str) -> None:
@@ -696,10 +971,15 @@ class BulkChange:
     def _deltas(self) -> None:
         quick = _QUICK_OF_SPANS
         self._run(f"create or replace temp table {_QUICK} as {quick.replace('{sign}', '-')}")
+        judged = _OUTCOMES_OF_SPANS
+        self._run(f"create or replace temp table {_OUTCOMES} as {judged.replace('{sign}', '-')}")
         for table, columns, which in MIRRORS:
             self._run(f"delete from {table} where id in (select id from {_AFTER})")
             self._run(f"insert into {table} select {columns} from {_AFTER} where {which}")
         self._run(f"insert into {_QUICK} {quick.replace('{sign}', '')}")
+        _refirst(self.con, f"select account_key from ({_SPANS})", {"advance": ADVANCE_LEVEL})
+        self._run(f"insert into {_OUTCOMES} {judged.replace('{sign}', '')}")
+        self._outcomes()
         self._days()
         self._months()
         self._run(
@@ -717,6 +997,20 @@ class BulkChange:
                 )
             ) as d
             """
+        )
+
+    def _outcomes(self) -> None:
+        sums = ", ".join(
+            f"sum({c})::{'decimal(38, 2)' if c.startswith('revenue') else 'bigint'} as {c}"
+            for c in OUTCOME_COUNTS
+        )
+        _merge_outcomes(
+            self.con,
+            f"""
+            select rep_key, contact_date, quick, {sums} from {_OUTCOMES}
+            group by all having {" or ".join(f"sum({c}) <> 0" for c in OUTCOME_COUNTS)}
+            """,
+            {},
         )
 
     def _days(self) -> None:

@@ -26,7 +26,8 @@ from views.common import (
 from views.evidence_view import headline
 
 WINDOWS: tuple[str, ...] = ("all", "year", "last_year", "custom")
-HORIZONS: tuple[int, ...] = (30, 60, 90, 180, 365)
+# The horizons whose outcomes the rollups keep (kpi.rollups.HORIZONS): each reads without a scan.
+HORIZONS: tuple[int, ...] = evidence.HORIZONS
 
 
 # -- pickers ----------------------------------------------------------------------------------

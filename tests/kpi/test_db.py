@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kpi import contacts, db, metrics, rollups, roster
+from kpi import contacts, db, evidence, metrics, rollups, roster
 from tests.conftest import database_at_version
 
 VALUES = {
@@ -196,6 +196,49 @@ def test_a_version_5_database_gets_the_account_month_rollup_filled(tmp_path):
     assert april[["level_before", "level_in_window", "contacts_count"]].values.tolist() == [
         [3, 4, 1]
     ]
+    con.close()
+
+
+def test_a_version_8_database_gets_the_evidence_rollups_filled(tmp_path):
+    path = tmp_path / "v8.duckdb"
+    raw = database_at_version(path, 8)
+    for day, rep, account, quote, revenue, level in [
+        ("2026-01-01", "a", "Acme", True, None, 0),
+        ("2026-01-20", "b", "acme ", False, 500, 0),
+        ("2025-12-01", "b", "Bolt", False, None, 3),
+        ("2026-01-05", "a", "Bolt", True, None, 0),
+    ]:
+        raw.execute(
+            "insert into contacts (contact_date, rep, rep_key, account, account_key, channel,"
+            " quote_sent, revenue, commitment_level, commitment, source)"
+            " values (?, ?, ?, ?, lower(trim(?)), 'phone', ?, ?, ?, 'x', 'import')",
+            [day, rep, rep, account, account, quote, revenue, level],
+        )
+    rollups.recount(raw)
+    for table in ("revenue_basis", "quote_outcomes", "account_firsts"):
+        raw.execute(f"drop table {table}")  # as a version 8 file has the other rollups only
+    raw.close()
+
+    con = db.connect(path)
+    assert db.schema_version(con) == db.SCHEMA_VERSION
+    assert rollups.current(con)
+    d = dt.date
+    assert con.execute(
+        "select rep_key, contact_date, quick, quotes, won_30, revenue_30, won_365"
+        " from quote_outcomes order by all"
+    ).fetchall() == [
+        ("a", d(2026, 1, 1), True, 1, 1, 500, 1),
+        ("a", d(2026, 1, 5), False, 1, 0, 0, 0),
+    ]
+    assert con.execute("select * from account_firsts order by all").fetchall() == [
+        ("a", "acme", d(2026, 1, 1), None, d(2026, 1, 1)),
+        ("b", "bolt", d(2025, 12, 1), d(2025, 12, 1), None),
+    ]
+    assert con.execute("select account_key, revenue from revenue_basis").fetchall() == [
+        ("acme", 500)
+    ]
+    ev = evidence.evidence(con, horizon=30, as_of=d(2026, 6, 1))
+    assert (ev.quick["won"], ev.considered["quotes"], ev.considered["won"]) == (1, 1, 0)
     con.close()
 
 

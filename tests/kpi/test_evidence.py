@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 
+import pandas as pd
 import pytest
 
 from kpi import evidence, ingest, metrics, roster
@@ -301,6 +302,7 @@ def test_the_demo_data_tells_the_story(con):
         (Window(), Filters(), 180),
         (Window(D(2026, 1, 1), D(2026, 3, 31)), Filters(team="Team Zuid"), 60),
         (Window(D(2025, 9, 1), None), Filters(reps=("bas.hendriks@prospex.example",)), 30),
+        (Window(D(2025, 11, 15), D(2026, 5, 20)), Filters(), 90),
     ],
 )
 def test_the_rollups_give_what_a_scan_gives(con, monkeypatch, window, filters, horizon):
@@ -346,3 +348,126 @@ def demo_account(con) -> str:
         "select any_value(account) from contacts where rep_key = 'bas.hendriks@prospex.example'"
         " and quote_sent and contact_date between '2025-12-02' and '2026-02-28'"
     ).fetchone()[0]
+
+
+# Quotes of three reps in two teams on accounts with orders on a quote's own day and exactly 30,
+# 60 and 90 days after one, advances that make some considered (one by another rep, 90 days
+# before), spellings that differ, and quotes too recent to be decided.
+KNOWN = (
+    "2025-10-03,cor@x.nl,X,visit,nee,,2,Zoekt uit\n"
+    "2026-01-01,anna@x.nl,X,phone,ja,,0,\n"
+    "2026-01-01,anna@x.nl,  x ,phone,ja,250,0,\n"
+    "2026-01-31,bram@x.nl,X,visit,nee,700,0,\n"
+    "2026-03-02,cor@x.nl,x,visit,nee,300,0,\n"
+    "2026-02-01,bram@x.nl,Y,visit,nee,,3,Plan\n"
+    "2026-02-15,bram@x.nl,Y,phone,ja,,0,\n"
+    "2026-05-16,bram@x.nl,Y,phone,nee,1000,0,\n"
+    "2026-07-01,bram@x.nl,Y,phone,ja,,0,\n"
+    "2025-11-01,cor@x.nl,Z,visit,nee,,2,Data\n"
+    "2026-01-31,cor@x.nl,Z,phone,ja,,0,\n"
+    "2026-04-20,anna@x.nl,Z,phone,nee,50,0,\n"
+    "2026-06-20,anna@x.nl,Z,phone,ja,,0,\n"
+    "2026-06-25,anna@x.nl,Z,phone,nee,80,0,\n"
+    "2026-11-30,cor@x.nl,Q,phone,ja,,0,\n"
+)
+
+
+def _both(con, monkeypatch, **kwargs) -> tuple[tuple, tuple]:
+    """(evidence_tables, revenue_curves) from the rollups, and from a scan of the contacts."""
+    from kpi import rollups
+
+    assert rollups.current(con)
+    kept = evidence.evidence_tables(con, **kwargs), evidence.revenue_curves(con, **kwargs)
+    with monkeypatch.context() as patch:
+        patch.setattr(rollups, "current", lambda con: False)
+        scanned = evidence.evidence_tables(con, **kwargs), evidence.revenue_curves(con, **kwargs)
+    return kept, scanned
+
+
+def _same(kept: tuple, scanned: tuple) -> None:
+    assert kept[0].total == scanned[0].total
+    pd.testing.assert_frame_equal(kept[0].per_rep, scanned[0].per_rep)
+    pd.testing.assert_frame_equal(kept[0].per_team, scanned[0].per_team)
+    pd.testing.assert_frame_equal(kept[1], scanned[1])
+
+
+@pytest.mark.parametrize("horizon", [30, 60, 90, 180, 365, 45])
+@pytest.mark.parametrize(
+    ("window", "filters"),
+    [
+        (Window(), Filters()),
+        (Window(D(2026, 1, 1), D(2026, 1, 31)), Filters()),
+        (Window(D(2026, 2, 1), None), Filters(team="Zuid")),
+        (Window(None, D(2026, 6, 30)), Filters(reps=("Anna@x.nl ",))),
+        (Window(D(2025, 10, 4), D(2026, 6, 30)), Filters()),
+    ],
+)
+def test_quote_outcomes_give_what_a_scan_gives(
+    con, tmp_path, monkeypatch, horizon, window, filters
+):
+    """The five horizons of the page read quote_outcomes, any other quick_basis; the curves read
+    account_firsts for a window from a month's first day or without a start, else quick_basis; each gives what a scan of
+    the contacts gives, for any window, filter and as_of, also after writes."""
+    from kpi import contacts
+
+    load(con, tmp_path, KNOWN)
+    roster.replace_roster(
+        con,
+        [
+            ("anna@x.nl", "Anna", "Noord", "rep"),
+            ("bram@x.nl", "Bram", "Zuid", "rep"),
+            ("cor@x.nl", "Cor", "Zuid", "rep"),
+        ],
+    )
+    as_ofs = [D(2026, 1, 31), D(2026, 3, 2), D(2026, 7, 1), D(2026, 12, 31)]
+    for as_of in as_ofs:
+        _same(
+            *_both(con, monkeypatch, window=window, filters=filters, horizon=horizon, as_of=as_of)
+        )
+    # An order moved out of a quote's horizon, an advance that makes a quote considered, a
+    # quote deleted: the rollups follow.
+    order = con.execute("select id from contacts where revenue = 700").fetchone()[0]
+    assert contacts.update_contact(
+        con,
+        order,
+        {
+            "contact_date": D(2026, 4, 2),
+            "rep": "bram@x.nl",
+            "account": "X",
+            "channel": "visit",
+            "revenue": 700,
+        },
+        today=LATER,
+    ).ok
+    assert contacts.save_contact(
+        con,
+        {
+            "contact_date": D(2026, 11, 1),
+            "rep": "anna@x.nl",
+            "account": "q",
+            "channel": "visit",
+            "commitment_level": 4,
+            "commitment": "Pilot",
+        },
+        today=LATER,
+    ).ok
+    quote = con.execute("select id from contacts where contact_date = '2026-02-15'").fetchone()[0]
+    assert contacts.delete_contact(con, quote)
+    for as_of in as_ofs:
+        kept, scanned = _both(
+            con, monkeypatch, window=window, filters=filters, horizon=horizon, as_of=as_of
+        )
+        _same(kept, scanned)
+    total = kept[0].total
+    assert total.quick["quotes"] + total.considered["quotes"] + total.open_quotes > 0
+    # and the rollups are what was read: a wrong count in them shows.
+    con.execute("update quote_outcomes set quotes = quotes + 1")
+    con.execute("update quick_basis set quote_sent = false")
+    con.execute("update account_firsts set first_quick = null")
+    con.execute("update revenue_basis set revenue = revenue * 2")
+    kept, scanned = _both(
+        con, monkeypatch, window=window, filters=filters, horizon=horizon, as_of=as_ofs[-1]
+    )
+    assert kept[0].total != scanned[0].total
+    if scanned[1]["revenue_per_account"].gt(0).any():
+        assert not kept[1].equals(scanned[1])

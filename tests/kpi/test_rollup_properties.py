@@ -105,6 +105,9 @@ def rollup_tables(con) -> dict[str, pd.DataFrame]:
         ).df(),
         "quick_basis": con.execute("select * from quick_basis order by all").df(),
         "open_commitments": con.execute("select * from open_commitments order by all").df(),
+        "revenue_basis": con.execute("select * from revenue_basis order by all").df(),
+        "quote_outcomes": con.execute("select * from quote_outcomes order by all").df(),
+        "account_firsts": con.execute("select * from account_firsts order by all").df(),
         "rollup_state": con.execute("select * from rollup_state").df(),
     }
 

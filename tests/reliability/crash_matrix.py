@@ -221,6 +221,9 @@ def make_version(version: int) -> Callable[[Path, int], None]:
             rollups.recount(raw)
             if version < 6:
                 raw.execute("drop table account_month")  # v6 added it
+            if version < 9:
+                for table in ("revenue_basis", "quote_outcomes", "account_firsts"):
+                    raw.execute(f"drop table {table}")  # v9 added them
         fingerprint = one(
             raw, "select count(*), sum(id), count(*) filter (channel = 'phone') from contacts"
         )
