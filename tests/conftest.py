@@ -142,3 +142,12 @@ def small(con):
     assert (result.accepted, result.rejected) == (8, 0)
     roster.load_roster(con, DATA / "roster_small.csv")
     return con
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One Chromium for the whole run (tests/e2e/conftest.py, launch_browser), shared by the
+    browser tests of every folder."""
+    from tests.e2e.conftest import launch_browser
+
+    yield from launch_browser()

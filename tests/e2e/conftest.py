@@ -131,8 +131,9 @@ def make_demo_db(path: Path, today: dt.date | None = None) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
+def launch_browser() -> Iterator[object]:
+    """Chromium through Playwright, for the session: the `browser` fixture (tests/conftest.py,
+    one for every folder: two sync Playwrights at once refuse to start)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
