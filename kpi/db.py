@@ -22,7 +22,7 @@ _CHECKOUT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = (
     (_CHECKOUT if (_CHECKOUT / "app.py").exists() else Path()) / "data" / "commitboard.duckdb"
 )
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 # A new store (a file or a lake) is made at this version directly by create_schema(), then
 # brought up by the MIGRATIONS after it, which therefore run on both stores; the steps before
 # it only ever upgrade database files made by older versions.
@@ -422,6 +422,8 @@ MIGRATIONS: list[str | Callable[[duckdb.DuckDBPyConnection], None]] = [
     # v11: the evidence page's rollups (kpi/rollups.py: revenue_basis, quote_outcomes,
     # account_firsts), filled from the contacts there are.
     rollups.count_evidence,
+    # v12: rollup_state's sums as decimal(38, 0) (rollups.exact_fingerprint).
+    rollups.exact_fingerprint,
 ]
 assert len(MIGRATIONS) == SCHEMA_VERSION
 

@@ -115,8 +115,8 @@ create table if not exists account_firsts (
 );
 create table if not exists rollup_state (
     contacts bigint not null,
-    id_sum hugeint not null,
-    updated_sum hugeint not null
+    id_sum decimal(38, 0) not null,
+    updated_sum decimal(38, 0) not null
 );
 """
 
@@ -282,8 +282,8 @@ MIRRORS: tuple[tuple[str, str, str], ...] = (
 # so any other write (one that does not keep them) leaves them visibly out of date.
 _FINGERPRINT = """
     count(*)::bigint as contacts,
-    coalesce(sum(id), 0)::hugeint as id_sum,
-    coalesce(sum(epoch_us(updated_at)), 0)::hugeint as updated_sum
+    coalesce(sum(id), 0)::decimal(38, 0) as id_sum,
+    coalesce(sum(epoch_us(updated_at)), 0)::decimal(38, 0) as updated_sum
 """
 
 
@@ -421,6 +421,24 @@ def recount(con: duckdb.DuckDBPyConnection) -> None:
     count_evidence(con, mirrors=False)
     con.execute("delete from rollup_state")
     con.execute(f"insert into rollup_state select {_FINGERPRINT} from contacts")
+
+
+def exact_fingerprint(con: duckdb.DuckDBPyConnection) -> None:
+    """Schema v12: rollup_state's two sums as decimal(38, 0) instead of hugeint, inside the
+    caller's transaction. A lake writes a hugeint to Parquet as a double (when `kpi maintain`
+    writes the inline row out), which rounds a sum of timestamps: the rollups then never
+    counted as current again, and every page scanned the contacts. The table is made again (a
+    lake cannot change a column to another type); its one row is kept, cast exactly."""
+    row = con.execute(
+        "select contacts, id_sum::varchar, updated_sum::varchar from rollup_state"
+    ).fetchall()
+    con.execute("drop table rollup_state")
+    con.execute(SCHEMA)  # creates only what is missing: rollup_state, as SCHEMA has it now
+    for contacts, id_sum, updated_sum in row:
+        con.execute(
+            "insert into rollup_state values (?, ?::decimal(38, 0), ?::decimal(38, 0))",
+            [contacts, id_sum, updated_sum],
+        )
 
 
 def count_recorded(con: duckdb.DuckDBPyConnection) -> None:
@@ -987,8 +1005,8 @@ class BulkChange:
             update rollup_state as s set contacts = s.contacts + d.contacts,
                 id_sum = s.id_sum + d.id_sum, updated_sum = s.updated_sum + d.updated_sum
             from (
-                select sum(contacts)::bigint as contacts, sum(id_sum)::hugeint as id_sum,
-                       sum(updated_sum)::hugeint as updated_sum
+                select sum(contacts)::bigint as contacts, sum(id_sum)::decimal(38, 0) as id_sum,
+                       sum(updated_sum)::decimal(38, 0) as updated_sum
                 from (
                     select {_FINGERPRINT} from {_AFTER}
                     union all

@@ -42,7 +42,8 @@ BOTH_STORES = {
 
 def pytest_generate_tests(metafunc):
     module = metafunc.module.__name__.rsplit(".", 1)[-1]
-    if module in BOTH_STORES and "store" in metafunc.fixturenames:
+    one_store = metafunc.definition.get_closest_marker("one_store") is not None
+    if module in BOTH_STORES and "store" in metafunc.fixturenames and not one_store:
         metafunc.parametrize("store", ["file", "lake"], indirect=True)
 
 

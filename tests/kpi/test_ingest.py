@@ -11,6 +11,10 @@ import pytest
 from kpi import ingest
 from kpi.fields import FIELD_NAMES
 
+# What a file's values become is decided in temporary tables, before the store is touched: these
+# run on the file store only (their writes are the same as the other tests', on both stores).
+ONE_STORE = pytest.mark.one_store
+
 TODAY = dt.date(2026, 6, 30)
 BASE = {
     "contact_date": "2026-03-31",
@@ -47,6 +51,7 @@ def q(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
+@ONE_STORE
 @pytest.mark.parametrize(
     ("column", "raw", "stored"),
     [
@@ -112,6 +117,7 @@ def test_accepted_values(con, tmp_path, column, raw, stored):
     assert row[column] == stored
 
 
+@ONE_STORE
 @pytest.mark.parametrize(
     ("fields", "reason"),
     [
@@ -172,6 +178,7 @@ def test_rejected_values(con, tmp_path, fields, reason):
     assert reason in reasons
 
 
+@ONE_STORE
 @pytest.mark.parametrize("ws", [" ", "\t", "\u00a0", "\r", "\n"])
 @pytest.mark.parametrize("end", ["start", "end"])
 @pytest.mark.parametrize(
@@ -191,6 +198,7 @@ def test_white_space_at_either_end_of_a_value_is_trimmed(
     assert row[column] == stored
 
 
+@ONE_STORE
 @pytest.mark.parametrize(
     ("fields", "column", "stored", "reasons"),
     [
@@ -302,6 +310,7 @@ def test_dutch_headers_windows_1252_semicolons(con, tmp_path):
     )
 
 
+@ONE_STORE
 @pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
 @pytest.mark.parametrize("delimiter", [",", ";", "\t"])
 def test_utf8_with_and_without_bom_any_delimiter(con, tmp_path, bom, delimiter):
@@ -331,6 +340,7 @@ def test_windows_1252_file_keeps_its_rejects_exact(con, tmp_path):
     assert con.execute("select account, line from contacts").fetchone() == ("Café", 2)
 
 
+@ONE_STORE
 @pytest.mark.parametrize("encoding", ["utf-8", "cp1252"])
 def test_a_long_note_is_kept_whole_in_either_encoding(con, tmp_path, encoding):
     """A note of 200,000 characters (a pasted mail thread). Python's csv module refuses fields
@@ -343,6 +353,7 @@ def test_a_long_note_is_kept_whole_in_either_encoding(con, tmp_path, encoding):
     assert con.execute("select notes from contacts order by line").fetchone()[0] == note
 
 
+@ONE_STORE
 @pytest.mark.parametrize("encoding", ["utf-8", "cp1252"])
 def test_a_line_over_20_million_characters_is_one_reject_and_the_rest_goes_in(
     con, tmp_path, encoding
