@@ -11,6 +11,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -217,3 +218,82 @@ def ratios(numerators: list[float], denominators: list[float]) -> list[float]:
 def save_json(path: Path, figures: dict) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(figures, indent=2, default=str))
+
+
+# -- the lake store (issue 15) --------------------------------------------------------------------
+
+STORES = ("file", "lake")
+
+
+def stores(text: str) -> list[str]:
+    """'both' -> ['file', 'lake']; 'file' or 'lake' -> that one."""
+    chosen = list(STORES) if text == "both" else [text]
+    if any(store not in STORES for store in chosen):
+        raise SystemExit(f"unknown store {text!r}; choose file, lake or both")
+    return chosen
+
+
+@dataclass(frozen=True)
+class Lake:
+    """A DuckLake store: its catalog (`ducklake:postgres:...`) and its data folder."""
+
+    spec: str
+    data_path: Path
+
+    def env(self) -> dict[str, str]:
+        """What a process needs in its environment to open this lake as its store."""
+        return {"COMMITBOARD_DB": self.spec, "COMMITBOARD_DATA_PATH": str(self.data_path)}
+
+
+@contextmanager
+def postgres(durable: bool = True) -> Iterator[object]:
+    """A throw-away PostgreSQL (tests/pgcluster.py) for the lakes of one benchmark run. With
+    durable (the default) it syncs its commits to disk as a production server does; the test
+    cluster itself starts with fsync and synchronous_commit off."""
+    sys.path.insert(0, str(ROOT))
+    from tests.pgcluster import PgCluster
+
+    cluster = PgCluster()
+    try:
+        if durable:
+            for setting in ("fsync", "synchronous_commit", "full_page_writes"):
+                cluster._run(
+                    "psql", "-h", "127.0.0.1", "-p", str(cluster.port), "-U", cluster.user,
+                    "-d", "postgres", "-qc", f"alter system set {setting} = on",
+                )  # fmt: skip
+            cluster._run("pg_ctl", "-D", str(cluster.data), "reload")
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+def lake_from_file(cluster, source: Path, name: str = "bench") -> tuple[Lake, float]:
+    """A new lake in `cluster` holding what the database file `source` holds, made as a team
+    moving to the lake makes it (`python -m kpi restore FILE --db ducklake:...`); the lake and
+    the seconds that command took, process start to exit."""
+    import shutil
+
+    database = cluster.new_database(name)
+    data_path = OUT / f"lake-{database}"
+    shutil.rmtree(data_path, ignore_errors=True)
+    lake = Lake(f"ducklake:postgres:{cluster.dsn(database)}", data_path)
+    env = os.environ | lake.env()
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "kpi", "restore", str(source), "--db", lake.spec],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    seconds = time.perf_counter() - started
+    for kept in source.parent.glob("lake-before-restore-*.duckdb"):  # the empty lake's backup
+        kept.unlink()
+    return lake, seconds
+
+
+def drop_lake(lake: Lake) -> None:
+    """The lake's data folder deleted (its catalog goes with the cluster)."""
+    import shutil
+
+    shutil.rmtree(lake.data_path, ignore_errors=True)
