@@ -297,3 +297,71 @@ def drop_lake(lake: Lake) -> None:
     import shutil
 
     shutil.rmtree(lake.data_path, ignore_errors=True)
+
+
+def maintain_process(lake: Lake) -> dict[str, object]:
+    """`python -m kpi maintain` on the lake (what cron runs): seconds from start to exit, and
+    what it said (its own in-process seconds among it)."""
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "kpi", "maintain", "--db", lake.spec],
+        cwd=ROOT,
+        env=os.environ | lake.env(),
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return {"seconds": time.perf_counter() - started, "said": done.stdout.strip()}
+
+
+def timing(con, spent: dict[str, list[float]]):
+    """`con` (a file's DuckDB connection or a LakeConnection, which it stays: db.on_lake holds)
+    with every statement it runs timed into spent[statement]: where a kpi call's time goes."""
+    sys.path.insert(0, str(ROOT))
+    from kpi import db
+
+    def timed(execute):
+        def run(sql, *args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return execute(sql, *args, **kwargs)
+            finally:
+                key = " ".join(str(sql).split())[:140]
+                spent.setdefault(key, []).append(time.perf_counter() - started)
+
+        return run
+
+    if db.on_lake(con):
+
+        class TimedLake(db.LakeConnection):
+            def execute(self, sql, *args, **kwargs):
+                return timed(self._con.execute)(sql, *args, **kwargs)
+
+            def cursor(self):
+                return timing(super().cursor(), spent)
+
+        return TimedLake(con._con, writers_take_turns=con.writers_take_turns)
+
+    class Timed:
+        def __init__(self, inner) -> None:
+            self._inner = inner
+
+        def execute(self, sql, *args, **kwargs):
+            return timed(self._inner.execute)(sql, *args, **kwargs)
+
+        def cursor(self):
+            return Timed(self._inner.cursor())
+
+        def __getattr__(self, name: str):
+            return getattr(self._inner, name)
+
+    return Timed(con)
+
+
+def costliest(spent: dict[str, list[float]], calls: int, top: int = 10) -> list[dict[str, object]]:
+    """The statements that took most time in all, as ms per call of the work profiled."""
+    rows = sorted(spent.items(), key=lambda kv: -sum(kv[1]))[:top]
+    return [
+        {"sql": sql, "ms_per_call": sum(times) * 1000 / calls, "runs_per_call": len(times) / calls}
+        for sql, times in rows
+    ]
