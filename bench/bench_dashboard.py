@@ -17,6 +17,11 @@
    Each server's peak memory (VmHWM) is recorded, and --tour also clicks through every tab
    and window (all time included) for the peak memory of a session that uses all of it.
 
+With `--store lake` or `both` (issue 15) the dashboard is also served on a DuckLake store holding
+the same data (the file copied in by `python -m kpi restore FILE --db ducklake:...`, catalog in a
+throw-away PostgreSQL that syncs its commits, data files in bench/out/lake-*), each run
+measuring the pages of both stores in turn, so that each pair shares the moment's load.
+
 Every figure is the median of --runs runs, with min and max; the machine's load is recorded too,
 as other work may run at the same time. `python bench/bench_dashboard.py --help`.
 """
@@ -130,6 +135,7 @@ class Page:
     team: str | None = None
     launcher: bool = False
     options: tuple[str, ...] = ()
+    store_env: tuple[tuple[str, str], ...] = ()  # a lake: COMMITBOARD_DB and its data path
 
 
 @dataclass
@@ -155,6 +161,7 @@ def streamlit_server(page: Page, db_path: Path, port: int | None = None) -> Iter
     port = port or free_port()
     log = OUT / f"{page.script.stem}-{port}.log"
     env = os.environ | {"COMMITBOARD_DB": str(db_path), "COMMITBOARD_LANG": "en"}
+    env |= dict(page.store_env)
     flags = ["--server.port", str(port), "--server.address", "127.0.0.1"]
     flags += ["--server.headless", "true", "--browser.gatherUsageStats", "false"]
     flags += ["--server.fileWatcherType", "none", *(f"--{option}" for option in page.options)]
@@ -320,9 +327,12 @@ def phases(marks: dict[str, float], start: float) -> dict[str, float]:
     }
 
 
-def pages_to_measure(app_root: Path, db_path: Path, args: argparse.Namespace) -> dict[str, Page]:
+def pages_to_measure(
+    app_root: Path, db_path: Path, args: argparse.Namespace, lake: benchlib.Lake | None = None
+) -> dict[str, Page]:
     """The dashboard (as shipped, and started by scripts/serve.py) and the floor, then any
-    experiment asked for, all measured in each run (so they share the moment's load)."""
+    experiment asked for, all measured in each run (so they share the moment's load). Given a
+    lake, the dashboard on it too; with --store lake, on it alone (and the floor)."""
     from kpi import db, metrics
 
     con = db.connect(db_path, read_only=True)
@@ -346,6 +356,24 @@ def pages_to_measure(app_root: Path, db_path: Path, args: argparse.Namespace) ->
         pages[f"dashboard, {' '.join(args.option)}"] = replace(
             dashboard, options=tuple(args.option)
         )
+    if lake is not None:
+        on_lake = replace(dashboard, store_env=tuple(lake.env().items()))
+        lake_pages = {
+            "dashboard on the lake": on_lake,
+            "dashboard on the lake, scripts/serve.py": replace(on_lake, launcher=True),
+        }
+        if args.store == "lake":
+            return {**lake_pages, "floor": pages["floor"]}
+        # In pairs, file then lake, so that each pair is measured at nearly the same moment.
+        pages = {
+            "dashboard": pages.pop("dashboard"),
+            "dashboard on the lake": lake_pages["dashboard on the lake"],
+            "dashboard, scripts/serve.py": pages.pop("dashboard, scripts/serve.py"),
+            "dashboard on the lake, scripts/serve.py": lake_pages[
+                "dashboard on the lake, scripts/serve.py"
+            ],
+            **pages,
+        }
     return pages
 
 
@@ -429,6 +457,21 @@ def report(figures: dict) -> str:
             lines.append(
                 f"| {name} | {fmt(peaks, digits=0)} | {fmt(toured, digits=0) if toured else '–'} |"
             )
+        pairs = [(n, n.replace(" on the lake", "")) for n in pages if " on the lake" in n]
+        pairs = [(lake, file) for lake, file in pairs if pages.get(file) and pages[lake]]
+        if pairs:
+            lines += ["", "| lake / file, per run pair | measure | ratio |", "|---|---|---:|"]
+        for lake, file in pairs:
+            both = list(zip(pages[lake], pages[file], strict=False))  # a failed run drops a pair
+            for kind in MEASURES:
+                if kind in pages[lake][0] and kind in pages[file][0]:
+                    paired = [(a[kind]["seconds"], b[kind]["seconds"]) for a, b in both]
+                    values = benchlib.ratios([x for x, _ in paired], [y for _, y in paired])
+                    lines.append(f"| {lake} | {kind} | {fmt(values)} |")
+        if "restore_s" in per_size:
+            lines.append(
+                f"\n`kpi restore` of the file into the lake: {per_size['restore_s']:.1f} s"
+            )
         for failure in per_size.get("failed_runs", []):
             lines.append(f"failed (left out above): {failure}")
         lines.append("")
@@ -456,8 +499,17 @@ def main(argv: list[str] | None = None) -> int:
         metavar="SECTION.NAME=VALUE",
         help="also measure the dashboard with this Streamlit setting (repeatable)",
     )
-    parser.add_argument("--json", type=Path, default=OUT / "dashboard.json")
+    parser.add_argument(
+        "--store",
+        default="file",
+        help="file, lake or both: where the dashboard's data is (default file)",
+    )
+    parser.add_argument("--json", type=Path, help="default bench/out/dashboard[-stores].json")
     args = parser.parse_args(argv)
+    chosen = benchlib.stores(args.store)
+    args.json = args.json or OUT / (
+        "dashboard.json" if chosen == ["file"] else "dashboard-stores.json"
+    )
 
     sys.path.insert(0, str(args.app_root.resolve()))
     figures: dict = {
@@ -467,15 +519,26 @@ def main(argv: list[str] | None = None) -> int:
         "app_root": str(args.app_root),
         "compare_root": str(args.compare_root or ""),
         "options": args.option,
+        "store": args.store,
         "loadavg_at_start": os.getloadavg(),
         "sizes": {},
     }
     load = OtherLoad()
     for size in benchlib.sizes(args.sizes):
         db_path = benchlib.ensure_db(size)
-        pages = pages_to_measure(args.app_root.resolve(), db_path, args)
-        results, failed = time_pages(db_path, pages, args.runs, load, args.tour)
-        figures["sizes"][size] = {"pages": results, "failed_runs": failed}
+        if "lake" not in chosen:
+            pages = pages_to_measure(args.app_root.resolve(), db_path, args)
+            results, failed = time_pages(db_path, pages, args.runs, load, args.tour)
+            figures["sizes"][size] = {"pages": results, "failed_runs": failed}
+            continue
+        with benchlib.postgres() as cluster:
+            lake, restore_s = benchlib.lake_from_file(cluster, db_path)
+            try:
+                pages = pages_to_measure(args.app_root.resolve(), db_path, args, lake)
+                results, failed = time_pages(db_path, pages, args.runs, load, args.tour)
+            finally:
+                benchlib.drop_lake(lake)
+        figures["sizes"][size] = {"pages": results, "failed_runs": failed, "restore_s": restore_s}
     figures["other_load"] = load.summary()
     figures["loadavg_at_end"] = os.getloadavg()
     benchlib.save_json(args.json, figures)

@@ -11,6 +11,14 @@ For each database size (bench/out/<size>.duckdb, demo contacts, rollups installe
 2. As whole processes: `python -m kpi summary --json` against a fresh `python` that imports
    duckdb, opens the same file and runs the recorded statements; both start an interpreter.
 
+With `--store lake` or `both` (issue 15) the same file is also copied into a DuckLake store
+(catalog in a throw-away PostgreSQL that syncs its commits, data files in bench/out/lake-*) by
+`python -m kpi restore FILE --db ducklake:...` (timed: what a team moving to the lake runs),
+and then, in alternation, every call above plus `db.data_version` (read before each cached call
+of a page) on the file and on the lake, warm, in process; and as whole processes `kpi summary`
+on each, next to bare processes that only open the store (import duckdb; for the lake also load
+the two extensions and attach it) and ones that also run the summary's statements.
+
 Ratios are per alternating pair, median (min–max). `python bench/bench_queries.py --help`.
 """
 
@@ -40,6 +48,28 @@ con = duckdb.connect(sys.argv[1])
 for sql, params in statements:
     rows = con.execute(sql, params).fetchall()
 print(rows)
+"""
+
+# The bare process for either store: open it (a lake: load the two extensions from their files,
+# attach, use), and run the statements pickled in argv[2] unless that is "-".
+BARE_STORE = """\
+import pickle, sys
+import duckdb
+store, statements, data_path, extensions = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
+if store.startswith("ducklake:"):
+    off = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+    con = duckdb.connect(":memory:", config=off)
+    for path in extensions:
+        con.execute(f"load '{path}'")
+    con.execute(f"attach '{store}' as lake (data_path '{data_path}')")
+    con.execute("use lake")
+else:
+    con = duckdb.connect(store)
+if statements != "-":
+    for sql, params in pickle.loads(open(statements, "rb").read()):
+        rows = con.execute(sql, params).fetchall()
+    print(rows)
+con.close()
 """
 
 
@@ -173,9 +203,151 @@ def whole_process(path: Path, runs: int) -> dict[str, list[float]]:
     return times
 
 
+def store_calls(con, today: dt.date) -> list[tuple[str, Callable]]:
+    """The dashboard's calls, and db.data_version: what each cached call of a page reads first."""
+    from kpi import db
+
+    return [("data_version", db.data_version), *dashboard_calls(con, today)]
+
+
+def stores_in_process(path: Path, lake: benchlib.Lake, runs: int) -> dict[str, dict]:
+    """Per call: seconds on the file and on the lake, warm, in alternation; and once, per call,
+    the seconds of each statement it sends on the lake (where the lake's time goes)."""
+    from kpi import db
+
+    today = dt.date.today()
+    cons = {
+        "file": db.connect(path, read_only=True),
+        "lake": db.connect(lake.spec, read_only=True, data_path=lake.data_path),
+    }
+    out: dict[str, dict] = {}
+    try:
+        for name, fn in store_calls(cons["file"], today):
+            recorder = Recorder(cons["lake"])
+            fn(recorder)  # records the statements, and warms the lake's caches
+            fn(cons["file"])
+            times: dict[str, list[float]] = {"file": [], "lake": []}
+            for _ in range(runs):
+                for store, con in cons.items():
+                    started = time.perf_counter()
+                    fn(con)
+                    times[store].append(time.perf_counter() - started)
+            statements = []
+            for sql, params in recorder.statements:
+                per_store = {}
+                for store, con in cons.items():
+                    started = time.perf_counter()
+                    bare(con, [(sql, params)])
+                    per_store[store] = time.perf_counter() - started
+                statements.append({"sql": " ".join(sql.split())[:160], **per_store})
+            out[name] = {**times, "statements": statements}
+    finally:
+        for con in cons.values():
+            con.close()
+    names = [name for name in out if name not in ("summary (all time)", "data_version")]
+    out["dashboard total"] = {
+        store: [sum(out[name][store][i] for name in names) for i in range(runs)] for store in cons
+    }
+    return out
+
+
+def stores_whole_process(path: Path, lake: benchlib.Lake, runs: int) -> dict[str, list[float]]:
+    """`kpi summary --json` on the file and on the lake, and bare processes that open each (and
+    that also run the summary's statements), all in alternation."""
+    from kpi import db, extensions, metrics
+
+    con = db.connect(path, read_only=True)
+    recorder = Recorder(con)
+    metrics.summary(recorder)
+    con.close()
+    statements = OUT / f"summary-statements-{path.stem}.pickle"
+    statements.write_bytes(pickle.dumps(recorder.statements))
+    script = OUT / "bare_store.py"
+    script.write_text(BARE_STORE)
+    files = [str(extensions.path(name)) for name in ("postgres_scanner", "ducklake")]
+    kpi = [sys.executable, "-m", "kpi", "summary", "--json", "--db"]
+    stores = {"file": [str(path), "-"], "lake": [lake.spec, str(lake.data_path), *files]}
+    commands = {}
+    for store, (spec, *rest) in stores.items():
+        commands[f"kpi summary, {store}"] = [*kpi, spec]
+        commands[f"bare open, {store}"] = [sys.executable, str(script), spec, "-", *rest]
+        commands[f"bare summary SQL, {store}"] = [
+            sys.executable, str(script), spec, str(statements), *rest
+        ]  # fmt: skip
+    env = os.environ | {"COMMITBOARD_DATA_PATH": str(lake.data_path)}
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(runs):
+        for name, command in commands.items():
+            started = time.perf_counter()
+            subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True)
+            times[name].append(time.perf_counter() - started)
+    return times
+
+
+def stores_report(size: str, per_size: dict) -> list[str]:
+    lines = [
+        f"### {size}: the file and the lake",
+        "",
+        f"`kpi restore` of the file into a new lake, whole process: {per_size['restore_s']:.2f} s",
+        "",
+        "| kpi call, warm | file, ms | lake, ms | lake / file |",
+        "|---|---:|---:|---:|",
+    ]
+    calls = per_size["stores_in_process"]
+    after = per_size.get("after_maintain", {})
+    if after:
+        lines[-2] += " after `kpi maintain`: lake, ms | lake / file |"
+        lines[-1] += "---:|---:|"
+    for name, times in calls.items():
+        line = (
+            f"| {name} | {fmt(times['file'], 1000, 1)} | {fmt(times['lake'], 1000, 1)} | "
+            f"{fmt(ratios(times['lake'], times['file']))} |"
+        )
+        if name in after:
+            line += (
+                f" {fmt(after[name]['lake'], 1000, 1)} |"
+                f" {fmt(ratios(after[name]['lake'], after[name]['file']))} |"
+            )
+        lines.append(line)
+    if "maintain" in per_size:
+        lines += [
+            "",
+            f"`kpi maintain` between the two: {per_size['maintain']['seconds']:.2f} s"
+            f" ({per_size['maintain']['said']})",
+        ]
+    for key, when in (
+        ("stores_whole_process", ""),
+        ("whole_process_after_maintain", ", the lake after `kpi maintain`"),
+    ):
+        if key not in per_size:
+            continue
+        lines += ["", f"| whole process{when} | s | ratio to the file's |", "|---|---:|---:|"]
+        proc = per_size[key]
+        for name, times in proc.items():
+            other = proc[name.replace("lake", "file")]
+            lines.append(f"| {name} | {fmt(times)} | {fmt(ratios(times, other))} |")
+    lines += ["", "Statements on the lake that cost most (ms, one run each, warm):", ""]
+    costly = sorted(
+        (
+            (s["lake"], s["file"], name, s["sql"])
+            for name, times in calls.items()
+            for s in times.get("statements", [])
+        ),
+        reverse=True,
+    )[:12]
+    lines += [
+        f"- {lk * 1000:.1f} (file {fl * 1000:.1f}) {name}: `{sql}`" for lk, fl, name, sql in costly
+    ]
+    return [*lines, ""]
+
+
 def report(figures: dict) -> str:
     lines = []
     for size, per_size in figures["sizes"].items():
+        if "stores_in_process" in per_size:
+            lines += stores_report(size, per_size)
+        if "in_process" not in per_size:
+            continue
         lines += [
             f"### {size}",
             "",
@@ -208,8 +380,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="100k,1m", help="database sizes (default 100k,1m)")
     parser.add_argument("--runs", type=int, default=7, help="alternating pairs per figure")
     parser.add_argument("--process-runs", type=int, default=5)
-    parser.add_argument("--json", type=Path, default=OUT / "queries.json")
+    parser.add_argument(
+        "--store", default="file", help="file, lake or both (default file: the file against bare)"
+    )
+    parser.add_argument("--json", type=Path, help="default bench/out/queries[-stores].json")
     args = parser.parse_args(argv)
+    chosen = benchlib.stores(args.store)
+    args.json = args.json or OUT / ("queries.json" if chosen == ["file"] else "queries-stores.json")
 
     load = benchlib.OtherLoad()
     figures: dict = {
@@ -221,12 +398,33 @@ def main(argv: list[str] | None = None) -> int:
     }
     for size in benchlib.sizes(args.sizes):
         path = benchlib.ensure_db(size)
-        with load.measure():
-            figures["sizes"][size] = {
-                "in_process": in_process(path, args.runs, scan=False),
-                "in_process_scan": in_process(path, args.runs, scan=True),
-                "whole_process": whole_process(path, args.process_runs),
-            }
+        per_size = figures["sizes"][size] = {}
+        if "lake" in chosen:
+            with benchlib.postgres() as cluster:
+                lake, per_size["restore_s"] = benchlib.lake_from_file(cluster, path)
+                try:
+                    with load.measure():
+                        per_size["stores_in_process"] = stores_in_process(path, lake, args.runs)
+                        per_size["stores_whole_process"] = stores_whole_process(
+                            path, lake, args.process_runs
+                        )
+                        # As a lake is after its nightly care: the rows kept inline written out.
+                        per_size["maintain"] = benchlib.maintain_process(lake)
+                        per_size["after_maintain"] = stores_in_process(path, lake, args.runs)
+                        per_size["whole_process_after_maintain"] = stores_whole_process(
+                            path, lake, args.process_runs
+                        )
+                finally:
+                    benchlib.drop_lake(lake)
+        if chosen == ["file"]:
+            with load.measure():
+                per_size.update(
+                    {
+                        "in_process": in_process(path, args.runs, scan=False),
+                        "in_process_scan": in_process(path, args.runs, scan=True),
+                        "whole_process": whole_process(path, args.process_runs),
+                    }
+                )
         print(f"{size}: done", flush=True)
     figures["other_load"] = load.summary()
     figures["loadavg_at_end"] = os.getloadavg()

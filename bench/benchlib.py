@@ -11,6 +11,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -217,3 +218,150 @@ def ratios(numerators: list[float], denominators: list[float]) -> list[float]:
 def save_json(path: Path, figures: dict) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(figures, indent=2, default=str))
+
+
+# -- the lake store (issue 15) --------------------------------------------------------------------
+
+STORES = ("file", "lake")
+
+
+def stores(text: str) -> list[str]:
+    """'both' -> ['file', 'lake']; 'file' or 'lake' -> that one."""
+    chosen = list(STORES) if text == "both" else [text]
+    if any(store not in STORES for store in chosen):
+        raise SystemExit(f"unknown store {text!r}; choose file, lake or both")
+    return chosen
+
+
+@dataclass(frozen=True)
+class Lake:
+    """A DuckLake store: its catalog (`ducklake:postgres:...`) and its data folder."""
+
+    spec: str
+    data_path: Path
+
+    def env(self) -> dict[str, str]:
+        """What a process needs in its environment to open this lake as its store."""
+        return {"COMMITBOARD_DB": self.spec, "COMMITBOARD_DATA_PATH": str(self.data_path)}
+
+
+@contextmanager
+def postgres(durable: bool = True) -> Iterator[object]:
+    """A throw-away PostgreSQL (tests/pgcluster.py) for the lakes of one benchmark run. With
+    durable (the default) it syncs its commits to disk as a production server does; the test
+    cluster itself starts with fsync and synchronous_commit off."""
+    sys.path.insert(0, str(ROOT))
+    from tests.pgcluster import PgCluster
+
+    cluster = PgCluster()
+    try:
+        if durable:
+            for setting in ("fsync", "synchronous_commit", "full_page_writes"):
+                cluster._run(
+                    "psql", "-h", "127.0.0.1", "-p", str(cluster.port), "-U", cluster.user,
+                    "-d", "postgres", "-qc", f"alter system set {setting} = on",
+                )  # fmt: skip
+            cluster._run("pg_ctl", "-D", str(cluster.data), "reload")
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+def lake_from_file(cluster, source: Path, name: str = "bench") -> tuple[Lake, float]:
+    """A new lake in `cluster` holding what the database file `source` holds, made as a team
+    moving to the lake makes it (`python -m kpi restore FILE --db ducklake:...`); the lake and
+    the seconds that command took, process start to exit."""
+    import shutil
+
+    database = cluster.new_database(name)
+    data_path = OUT / f"lake-{database}"
+    shutil.rmtree(data_path, ignore_errors=True)
+    lake = Lake(f"ducklake:postgres:{cluster.dsn(database)}", data_path)
+    env = os.environ | lake.env()
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "kpi", "restore", str(source), "--db", lake.spec],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    seconds = time.perf_counter() - started
+    for kept in source.parent.glob("lake-before-restore-*.duckdb"):  # the empty lake's backup
+        kept.unlink()
+    return lake, seconds
+
+
+def drop_lake(lake: Lake) -> None:
+    """The lake's data folder deleted (its catalog goes with the cluster)."""
+    import shutil
+
+    shutil.rmtree(lake.data_path, ignore_errors=True)
+
+
+def maintain_process(lake: Lake) -> dict[str, object]:
+    """`python -m kpi maintain` on the lake (what cron runs): seconds from start to exit, and
+    what it said (its own in-process seconds among it)."""
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "kpi", "maintain", "--db", lake.spec],
+        cwd=ROOT,
+        env=os.environ | lake.env(),
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return {"seconds": time.perf_counter() - started, "said": done.stdout.strip()}
+
+
+def timing(con, spent: dict[str, list[float]]):
+    """`con` (a file's DuckDB connection or a LakeConnection, which it stays: db.on_lake holds)
+    with every statement it runs timed into spent[statement]: where a kpi call's time goes."""
+    sys.path.insert(0, str(ROOT))
+    from kpi import db
+
+    def timed(execute):
+        def run(sql, *args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return execute(sql, *args, **kwargs)
+            finally:
+                key = " ".join(str(sql).split())[:140]
+                spent.setdefault(key, []).append(time.perf_counter() - started)
+
+        return run
+
+    if db.on_lake(con):
+
+        class TimedLake(db.LakeConnection):
+            def execute(self, sql, *args, **kwargs):
+                return timed(self._con.execute)(sql, *args, **kwargs)
+
+            def cursor(self):
+                return timing(super().cursor(), spent)
+
+        return TimedLake(con._con, writers_take_turns=con.writers_take_turns)
+
+    class Timed:
+        def __init__(self, inner) -> None:
+            self._inner = inner
+
+        def execute(self, sql, *args, **kwargs):
+            return timed(self._inner.execute)(sql, *args, **kwargs)
+
+        def cursor(self):
+            return Timed(self._inner.cursor())
+
+        def __getattr__(self, name: str):
+            return getattr(self._inner, name)
+
+    return Timed(con)
+
+
+def costliest(spent: dict[str, list[float]], calls: int, top: int = 10) -> list[dict[str, object]]:
+    """The statements that took most time in all, as ms per call of the work profiled."""
+    rows = sorted(spent.items(), key=lambda kv: -sum(kv[1]))[:top]
+    return [
+        {"sql": sql, "ms_per_call": sum(times) * 1000 / calls, "runs_per_call": len(times) / calls}
+        for sql, times in rows
+    ]
