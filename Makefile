@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 DB     ?= data/commitboard.duckdb
 PORT   ?= 8501
 
-.PHONY: run test lint format browser postgres nginx team demo bench fuzz crash clean
+.PHONY: run test lint format browser postgres nginx team demo bench fuzz crash lake-stress clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -69,6 +69,10 @@ fuzz: $(VENV)/.dev-installed
 ## path, CRASH_SEED=1, CRASH_PATHS=a,b to pick some); see bench/RELIABILITY.md
 crash: $(VENV)/.dev-installed
 	$(BIN)/python -m tests.reliability.crash_matrix --kills $(or $(CRASH_KILLS),20) --seed $(or $(CRASH_SEED),1) $(if $(CRASH_PATHS),--paths $(CRASH_PATHS))
+
+## lake-stress: two processes saving 200 contacts each at once on one lake (the suite saves 60 each)
+lake-stress: $(VENV)/.dev-installed postgres
+	COMMITBOARD_LAKE_SAVES=200 $(BIN)/python -m pytest -q tests/kpi/test_lake.py -k saving
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -683,12 +683,28 @@ _LOCKS = "commitboard_locks"
 _WRITE_LOCK = 0x636F6D6D6974  # "commit"
 
 
-def _take_turn(con: duckdb.DuckDBPyConnection) -> None:
-    """Wait for this write's turn among every process on the lake (inside its transaction)."""
-    if getattr(con, "writers_take_turns", False):
-        con.execute(
+@contextlib.contextmanager
+def _turn(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """This write's turn among every process on the lake. The lock is taken and held by a
+    connection of its own, in a transaction of its own that ends only after the write's: so the
+    write's snapshot of the lake is read after the previous writer committed (no conflict for
+    the turn it waited for), and the next writer starts only after this one's commit is done.
+    (Held in the write's own transaction, the lock was released when DuckDB committed that
+    transaction's PostgreSQL part, before its lake part: 24 conflicts in 60 saves.)"""
+    if not getattr(con, "writers_take_turns", False):
+        yield
+        return
+    holder = con.cursor()
+    try:
+        holder.execute("begin transaction")
+        holder.execute(
             f"call postgres_execute('{_LOCKS}', 'select pg_advisory_xact_lock({_WRITE_LOCK})')"
         )
+        yield
+    finally:
+        with contextlib.suppress(duckdb.Error):
+            holder.execute("rollback")  # it wrote nothing: ending it lets go of the lock
+        holder.close()
 
 
 # Why a schema is never changed in the database file itself: DuckDB 1.5.5 cannot replay some
@@ -964,13 +980,11 @@ def transaction(
     so they never conflict with each other."""
     lake = on_lake(con)
     deadline = time.monotonic() + LAKE_RETRY_SECONDS
-    with rollups.WRITES:
+    with rollups.WRITES, _turn(con) if lake else contextlib.nullcontext():
         attempt = 0
         while True:
             con.execute("begin transaction")
             try:
-                if lake:
-                    _take_turn(con)
                 result = work(con)
                 con.execute("commit")
                 return result

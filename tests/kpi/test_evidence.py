@@ -391,6 +391,10 @@ def _same(kept: tuple, scanned: tuple) -> None:
     pd.testing.assert_frame_equal(kept[1], scanned[1])
 
 
+# 30 cases of the rollups' arithmetic: on the file store only (a lake run took 4 minutes); the
+# rollups are kept on a lake by the same statements, which test_rollups.py and
+# test_the_rollups_give_what_a_scan_gives check on both stores.
+@pytest.mark.one_store
 @pytest.mark.parametrize("horizon", [30, 60, 90, 180, 365, 45])
 @pytest.mark.parametrize(
     ("window", "filters"),
