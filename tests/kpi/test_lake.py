@@ -281,3 +281,16 @@ def test_the_command_line_works_on_a_lake_and_never_shows_a_password(lake, data_
     wrong = run("summary", "--db", lake.replace("dbname=", "password=hunter2 dbname=nope_"))
     assert wrong.returncode != 0
     assert "hunter2" not in wrong.stderr and "password=***" in wrong.stderr, wrong.stderr
+
+
+def test_the_health_check_answers_for_a_lake_and_hides_its_password(lake):
+    from kpi import health
+
+    con = db.connect(lake)
+    ingest.import_file(con, ROOT / "tests" / "data" / "kpi_small.csv", today=TODAY)
+    con.close()
+    assert health.check(lake) == {"schema_version": db.SCHEMA_VERSION, "contacts": 8}
+    wrong = lake.replace("dbname=", "password=hunter2 dbname=nope_")
+    with pytest.raises(db.StoreError) as raised:
+        health.check(wrong)
+    assert "hunter2" not in str(raised.value) and "password=***" in str(raised.value)
