@@ -89,6 +89,31 @@ def _retrying(cur: duckdb.DuckDBPyConnection, work):
         raise ConflictError(str(exc).splitlines()[0]) from None
 
 
+def _update_one(
+    cur: duckdb.DuckDBPyConnection, contact: int, columns: str, rep_key: str | None
+) -> SaveResult:
+    """Set `columns` (an SQL set list of our own, reading the row of `validated` as v) on one
+    contact, only the rep's own when rep_key is given, with its rollups, in one transaction."""
+
+    def write(c: duckdb.DuckDBPyConnection) -> SaveResult:
+        change = rollups.Change(c, [contact])
+        rows = c.execute(
+            f"""
+            update contacts set {columns}, updated_at = current_timestamp
+            from validated as v
+            where contacts.id = $id and ($rep_key is null or contacts.rep_key = $rep_key)
+            """,
+            {"id": contact, "rep_key": rep_key},
+        ).fetchone()[0]  # rows changed (a lake has no RETURNING for an update)
+        if not rows:
+            return SaveResult(errors={"": ["not_found"]})
+        change.done()
+        bump_version(c)
+        return SaveResult(id=contact)
+
+    return _retrying(cur, write)
+
+
 def save_contact(
     con: duckdb.DuckDBPyConnection, values: dict[str, object], *, today: dt.date | None = None
 ) -> SaveResult:
@@ -131,24 +156,9 @@ def update_contact(
         if errors:
             return SaveResult(errors=errors)
 
-        def write(c: duckdb.DuckDBPyConnection) -> SaveResult:
-            change = rollups.Change(c, [contact])
-            rows = c.execute(
-                f"""
-                    update contacts set {UPDATE_SET}, rep_key = lower(trim(v.rep)),
-                        account_key = lower(trim(v.account)), updated_at = current_timestamp
-                    from validated as v
-                    where contacts.id = $id and ($rep_key is null or contacts.rep_key = $rep_key)
-                    """,
-                {"id": contact, "rep_key": rep_key},
-            ).fetchone()[0]  # rows changed (a lake has no RETURNING for an update)
-            if not rows:
-                return SaveResult(errors={"": ["not_found"]})
-            change.done()
-            bump_version(c)
-            return SaveResult(id=contact)
-
-        return _retrying(cur, write)
+        columns = f"""{UPDATE_SET}, rep_key = lower(trim(v.rep)),
+            account_key = lower(trim(v.account))"""
+        return _update_one(cur, contact, columns, rep_key)
     finally:
         cur.close()
 
@@ -201,23 +211,7 @@ def record_commitment(
         if errors:
             return SaveResult(errors=errors)
 
-        def write(c: duckdb.DuckDBPyConnection) -> SaveResult:
-            change = rollups.Change(c, [contact])
-            rows = c.execute(
-                f"""
-                update contacts set {update_set(values)}, updated_at = current_timestamp
-                from validated as v
-                where contacts.id = $id and ($rep_key is null or contacts.rep_key = $rep_key)
-                """,
-                {"id": contact, "rep_key": rep_key},
-            ).fetchone()[0]  # rows changed (a lake has no RETURNING for an update)
-            if not rows:
-                return SaveResult(errors={"": ["not_found"]})
-            change.done()
-            bump_version(c)
-            return SaveResult(id=contact)
-
-        return _retrying(cur, write)
+        return _update_one(cur, contact, update_set(values), rep_key)
     finally:
         cur.close()
 
