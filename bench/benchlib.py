@@ -340,7 +340,7 @@ def timing(con, spent: dict[str, list[float]]):
             def cursor(self):
                 return timing(super().cursor(), spent)
 
-        return TimedLake(con._con, writers_take_turns=con.writers_take_turns)
+        return TimedLake(con._con, writers_take_turns=con.writers_take_turns, known=con.known)
 
     class Timed:
         def __init__(self, inner) -> None:

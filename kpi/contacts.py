@@ -130,8 +130,7 @@ def save_contact(
             change = rollups.Change(c)
             _, _, base = write_validated(c, source="form", file_id=None)
             new_id = base + 1  # the form's one row is line 1 of `stage`
-            change.done([new_id])
-            bump_version(c)
+            change.done([new_id])  # (reserving the id moved the data version)
             return SaveResult(id=new_id)
 
         return _retrying(cur, write)

@@ -303,10 +303,16 @@ def write_validated(
     A contact the file updates changes only in `columns`, the ones the file has."""
     params = {"source": source, "file_id": file_id}
     # Matching on contact_id costs a join over the whole file; skip it when it cannot match.
-    may_match = con.execute(
-        "select exists (select 1 from contacts where contact_id is not null)"
-        " and exists (select 1 from validated where contact_id is not null)"
-    ).fetchone()[0]
+    # The file's side first: a form's contact rarely has an id, and on a lake the contacts'
+    # side costs 15 ms more per save.
+    may_match = (
+        con.execute(
+            "select exists (select 1 from validated where contact_id is not null)"
+        ).fetchone()[0]
+        and con.execute(
+            "select exists (select 1 from contacts where contact_id is not null)"
+        ).fetchone()[0]
+    )
     updated = 0
     new_only = ""
     if may_match:
