@@ -47,6 +47,7 @@ def start_run() -> None:
     previous = st.session_state.pop("_cursor", None)
     if previous is not None:
         previous[2].close()
+    st.session_state.pop(_RUN_VERSION, None)
     path = db.target()
     try:
         con = _connection(path)
@@ -118,9 +119,21 @@ def _reopening(work: Callable[[], Any]) -> Any:
         return work()
 
 
+# The data version this run's cached reads are keyed on: read once per run, not before each
+# read (on a lake one read costs 5-10 ms, and a dashboard run makes 6-9 reads), and read again
+# after a write of this run (call(), data_changed()). Another server's write is seen at the
+# next run, that is, at the next page load or click.
+_RUN_VERSION = "_run_data_version"
+
+
 def data_version() -> int:
-    """The data version of the app's database (db.data_version), reopening it if need be."""
-    return _reopening(lambda: db.data_version(connection()))
+    """The data version of the app's database (db.data_version) as this run knows it, reopening
+    the database if need be."""
+    known = st.session_state.get(_RUN_VERSION)
+    if known is None or known[0] != db.target():
+        known = (db.target(), _reopening(lambda: db.data_version(connection())))
+        st.session_state[_RUN_VERSION] = known
+    return known[1]
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
@@ -134,7 +147,7 @@ def _read(fn: Callable[..., Any], args: tuple, kwargs: dict[str, Any]) -> Any:
     name = f"{fn.__module__}.{fn.__qualname__}"
 
     def read() -> Any:
-        version = db.data_version(connection())
+        version = data_version()
         return _cached(fn, name, db.target(), version, args, tuple(sorted(kwargs.items())))
 
     return _reopening(read)
@@ -169,11 +182,15 @@ def call(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         checked = access.authorize(viewer(), fn, args, kwargs)
     except AccessDenied as exc:
         _denied(exc)
-    return checked.post(_reopening(lambda: fn(connection(), *checked.args, **checked.kwargs)))
+    try:
+        return checked.post(_reopening(lambda: fn(connection(), *checked.args, **checked.kwargs)))
+    finally:
+        st.session_state.pop(_RUN_VERSION, None)  # it may have written
 
 
 def data_changed() -> None:
     """Call after a write; cached results are keyed on the data version, this drops stale ones."""
+    st.session_state.pop(_RUN_VERSION, None)
     _cached.clear()
 
 
