@@ -97,9 +97,11 @@ def window_for(kind: str, today: dt.date) -> Window:
 REP_DIM_SQL = """
 rep_dim as (
     select distinct on (key) key, name, team, role from (
-        select email_key as key, name, team, role, 0 as pref from roster
-        union all
-        select lower(trim(name)), name, team, role, 1 from roster
+        -- each roster row by its e-mail and by its name, in one read of the roster (on a lake
+        -- each read of a table costs 5-7 ms, and a team filter reads rep_dim several times)
+        select unnest([email_key, lower(trim(name))]) as key, unnest([0, 1]) as pref,
+               name, team, role
+        from roster
     ) order by key, pref
 )
 """

@@ -255,3 +255,21 @@ def test_previous_window():
 )
 def test_window_for(kind, today, expected):
     assert metrics.window_for(kind, today) == expected
+
+
+def test_a_rep_is_known_by_e_mail_before_a_name_that_reads_the_same(con, tmp_path):
+    """rep_dim matches a contact's rep by e-mail and by name; where one roster row's e-mail is
+    another row's name (typed into the wrong column), the e-mail's row decides the team."""
+    from kpi import roster
+
+    people = tmp_path / "roster.csv"
+    people.write_text(
+        "email,name,team,role\njan@x.nl,Jan,Team Noord,rep\nkees@x.nl,jan@x.nl,Team Zuid,rep\n"
+    )
+    roster.load_roster(con, people)
+    log = tmp_path / "log.csv"
+    log.write_text("contact_date,rep,account,channel\n2026-06-01,jan@x.nl,A,phone\n")
+    ingest.import_file(con, log)
+    north = metrics.summary(con, Window(), Filters(team="Team Noord"))
+    south = metrics.summary(con, Window(), Filters(team="Team Zuid"))
+    assert (north["contacts"], south["contacts"]) == (1, 0)
