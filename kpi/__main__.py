@@ -11,13 +11,21 @@ from collections.abc import Sequence
 
 import duckdb
 
-from kpi import backup, db, i18n, ingest, lake, mapping, recover, settings
+from kpi import (
+    backup,
+    db,
+    evidence,
+    goals,
+    i18n,
+    ingest,
+    lake,
+    mapping,
+    metrics,
+    recover,
+    settings,
+)
 from kpi.reasons import row_reason_text
-from kpi.rollups import DEFAULT_HORIZON
-
-# kpi.metrics, .evidence, .goals and .roster are imported by the commands that use them: they
-# import pandas, which took 0.3 s of every `kpi import` (a whole command is what the user waits
-# for, issue 14).
+from kpi.roster import RosterError, load_roster
 
 EXIT_OK, EXIT_ERROR, EXIT_UNREADABLE = 0, 1, 2
 
@@ -39,8 +47,7 @@ def _days(text: str) -> int:
     return days
 
 
-def _parser(command: str | None = None) -> argparse.ArgumentParser:
-    """The parser of every command; `command`: the one the arguments name, if known."""
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m kpi",
         description="Commitboard: contact logs into DuckDB, and the commitment KPIs next to activity.",
@@ -86,7 +93,7 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
     p.add_argument(
         "--horizon",
         type=_days,
-        default=DEFAULT_HORIZON,
+        default=evidence.DEFAULT_HORIZON,
         metavar="DAYS",
         help="days after a quote in which revenue on its account counts (default: %(default)s)",
     )
@@ -94,10 +101,35 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print one JSON object")
 
     p = sub.add_parser("goals", help="set, remove and list goals on KPIs")
-    # Its choices come from kpi.metrics and kpi.goals, which import pandas (0.3 s): looked up only
-    # when the arguments may be this command's (another command never parses them).
-    if command == "goals" or command not in {*COMMANDS, *FILE_COMMANDS}:
-        _add_goal_commands(p)
+    goal_sub = p.add_subparsers(dest="goal_command", required=True)
+
+    def add_goal(name: str, help_text: str, scoped: bool = True) -> argparse.ArgumentParser:
+        g = goal_sub.add_parser(name, help=help_text, description=help_text)
+        g.add_argument(
+            "--db",
+            help="database file, or ducklake:postgres:<connection> for a shared lake"
+            " (default: $COMMITBOARD_DB or data/commitboard.duckdb)",
+        )
+        if scoped:
+            g.add_argument("--kpi", required=True, choices=metrics.KPI_KEYS)
+            scope = g.add_mutually_exclusive_group()
+            scope.add_argument("--team", help="a team on the roster (default: everyone)")
+            scope.add_argument("--rep", help="one rep's e-mail or roster name")
+        return g
+
+    g = add_goal("set", "set the goal on a KPI for everyone, a team or a rep (replaces it)")
+    g.add_argument(
+        "--target",
+        type=float,
+        required=True,
+        metavar="X",
+        help="in the KPI's own unit: ratios 0..1, counts, euros",
+    )
+    g.add_argument("--period", required=True, choices=goals.PERIODS)
+    add_goal("remove", "remove the goal on a KPI for everyone, a team or a rep")
+    g = add_goal("list", "every goal with its value in the current period", scoped=False)
+    g.add_argument("--as-of", dest="as_of", type=_date, metavar="YYYY-MM-DD", help="default: today")
+    g.add_argument("--json", action="store_true", help="print a JSON list")
 
     p = add("rejects", "rejected rows with file, line and reasons")
     p.add_argument(
@@ -156,40 +188,6 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
         help="how long old snapshots and unused files are kept (default: %(default)d)",
     )
     return parser
-
-
-def _add_goal_commands(p: argparse.ArgumentParser) -> None:
-    from kpi import goals, metrics
-
-    goal_sub = p.add_subparsers(dest="goal_command", required=True)
-
-    def add_goal(name: str, help_text: str, scoped: bool = True) -> argparse.ArgumentParser:
-        g = goal_sub.add_parser(name, help=help_text, description=help_text)
-        g.add_argument(
-            "--db",
-            help="database file, or ducklake:postgres:<connection> for a shared lake"
-            " (default: $COMMITBOARD_DB or data/commitboard.duckdb)",
-        )
-        if scoped:
-            g.add_argument("--kpi", required=True, choices=metrics.KPI_KEYS)
-            scope = g.add_mutually_exclusive_group()
-            scope.add_argument("--team", help="a team on the roster (default: everyone)")
-            scope.add_argument("--rep", help="one rep's e-mail or roster name")
-        return g
-
-    g = add_goal("set", "set the goal on a KPI for everyone, a team or a rep (replaces it)")
-    g.add_argument(
-        "--target",
-        type=float,
-        required=True,
-        metavar="X",
-        help="in the KPI's own unit: ratios 0..1, counts, euros",
-    )
-    g.add_argument("--period", required=True, choices=goals.PERIODS)
-    add_goal("remove", "remove the goal on a KPI for everyone, a team or a rep")
-    g = add_goal("list", "every goal with its value in the current period", scoped=False)
-    g.add_argument("--as-of", dest="as_of", type=_date, metavar="YYYY-MM-DD", help="default: today")
-    g.add_argument("--json", action="store_true", help="print a JSON list")
 
 
 def _table(rows: Sequence[Sequence[object]], headers: Sequence[str]) -> str:
@@ -268,8 +266,6 @@ def cmd_import(con: duckdb.DuckDBPyConnection, args: argparse.Namespace) -> int:
 
 
 def _fmt(key: str, value: float | int | None) -> str:
-    from kpi import metrics
-
     if value is None:
         return "–"
     if key in metrics.RATIO_KEYS:
@@ -282,8 +278,6 @@ def _fmt(key: str, value: float | int | None) -> str:
 
 
 def cmd_summary(con: duckdb.DuckDBPyConnection, args: argparse.Namespace) -> int:
-    from kpi import metrics
-
     window = metrics.Window(args.start, args.end)
     filters = metrics.Filters(reps=(args.rep,) if args.rep else (), team=args.team)
     kpis = metrics.summary(con, window, filters)
@@ -298,8 +292,6 @@ def cmd_summary(con: duckdb.DuckDBPyConnection, args: argparse.Namespace) -> int
 
 
 def cmd_evidence(con: duckdb.DuckDBPyConnection, args: argparse.Namespace) -> int:
-    from kpi import evidence, metrics
-
     window = metrics.Window(args.start, args.end)
     filters = metrics.Filters(reps=(args.rep,) if args.rep else (), team=args.team)
     found = evidence.evidence(con, window, filters, horizon=args.horizon, as_of=args.as_of)
@@ -342,8 +334,6 @@ def _pct(value: float | None) -> str:
 
 
 def cmd_goals(con: duckdb.DuckDBPyConnection, args: argparse.Namespace) -> int:
-    from kpi import goals
-
     by = f"command line ({getpass.getuser()})"
     try:
         if args.goal_command == "set":
@@ -428,8 +418,6 @@ def cmd_rejects(con: duckdb.DuckDBPyConnection, args: argparse.Namespace) -> int
 
 
 def cmd_roster(con: duckdb.DuckDBPyConnection, args: argparse.Namespace) -> int:
-    from kpi.roster import RosterError, load_roster
-
     try:
         n = load_roster(con, args.file, by=f"command line ({getpass.getuser()})")
     except (RosterError, UnicodeDecodeError) as exc:
@@ -537,8 +525,7 @@ COMMANDS = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else list(argv)
-    args = _parser(argv[0] if argv else None).parse_args(argv)
+    args = _parser().parse_args(argv)
     if args.command in FILE_COMMANDS:
         return _run_file_command(args)
     try:

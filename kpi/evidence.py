@@ -19,8 +19,9 @@ from kpi.metrics import (
     Window,
     query_params,
 )
-from kpi.rollups import DEFAULT_HORIZON, HORIZONS, QUICK_FLAGS, QUICK_QUOTE_DAYS
+from kpi.rollups import HORIZONS, QUICK_FLAGS, QUICK_QUOTE_DAYS
 
+DEFAULT_HORIZON = 180
 ANY_TIME = Window()
 # The 95% Wilson interval's z.
 Z = 1.959963984540054

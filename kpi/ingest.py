@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
 from kpi import crm, mapping, rollups
 from kpi import fields as F
@@ -782,8 +783,6 @@ def _write_rejects(
         records.append((file_id, line, raw, keys, values, reasons))
     base = reserve(con, "reject_id", len(records))
     records = [(base + n, *record) for n, record in enumerate(records, start=1)]
-    import pandas as pd  # here: a file without rejects need not pay its import (0.2 s)
-
     frame = pd.DataFrame(records, columns=["id", "file_id", "line", "raw", "k", "v", "reasons"])
     con.register("rejects_in", frame)
     try:

@@ -7,18 +7,15 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import duckdb
+import pandas as pd
 
 from kpi import crm
 from kpi import fields as F
 from kpi.db import bump_version, transaction
 from kpi.fields import WHITESPACE
 from kpi.reasons import FileUnreadable
-
-if TYPE_CHECKING:  # imported where used: `kpi import` need not pay for pandas (0.2 s)
-    import pandas as pd
 
 # What a file's column can be mapped to: Commitboard's own fields, and two a CRM export has that
 # are no field of ours: the activity's subject (kept in the notes) and whether it was done.
@@ -264,8 +261,6 @@ def mappings_frame(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         )
         .fetchall()
     )
-    import pandas as pd
-
     return pd.DataFrame(
         [
             (

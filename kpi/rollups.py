@@ -19,8 +19,6 @@ QUICK_QUOTE_DAYS = 90
 # The horizons (days) whose quote outcomes quote_outcomes keeps: the evidence page's choices.
 HORIZONS: tuple[int, ...] = (30, 60, 90, 180, 365)
 LONGEST = max(HORIZONS)
-# The evidence page's and command's horizon when none is chosen.
-DEFAULT_HORIZON = 180
 # Per horizon, the quotes followed by revenue of their account within it, and that revenue.
 OUTCOME_COLUMNS: tuple[str, ...] = tuple(
     name for h in HORIZONS for name in (f"won_{h}", f"revenue_{h}")
