@@ -231,6 +231,90 @@ def test_a_new_database_has_them_and_an_import_keeps_them(con, tmp_path, monkeyp
     assert (summary["contacts"], summary["calls"], summary["quotes"]) == (3, 1, 1)
 
 
+# A first file: an advance, a considered and a quick quote of one account (its spellings differ by
+# case) and an order 16 and 122 days after them; a quote that is an advance itself, a level 4
+# after it and an order 404 days after it (outside every horizon); two rows on one rep's day;
+# rejects: a bad date, no rep, one contact id twice (both rows), a status without a commitment.
+FIRST_FILE = """\
+contact_id,contact_date,rep,account,channel,quote_sent,revenue,commitment_level,commitment,commitment_status
+crm:1,2026-01-10,anouk@x.nl,Acme,visit,false,,2,demo,
+crm:2,2026-03-01,anouk@x.nl,ACME,phone,true,,0,,
+crm:3,2026-06-15,Anouk@x.nl,Acme,email,true,,0,,
+,2026-07-01,bas@x.nl,acme,visit,false,1500,1,call back,kept
+,2026-03-02,bas@x.nl,Bolt BV,phone,true,,3,offer,
+,2026-03-20,bas@x.nl,Bolt BV,visit,false,,4,contract,broken
+,2027-04-10,bas@x.nl,Bolt BV,visit,false,800,0,,
+crm:9,2026-02-30,anouk@x.nl,Acme,phone,false,,0,,
+crm:10,2026-03-03,,Acme,phone,false,,0,,
+crm:11,2026-05-05,anouk@x.nl,Cirkel,phone,true,,0,,
+crm:11,2026-05-06,anouk@x.nl,Cirkel,phone,false,,0,,
+,2026-04-01,anouk@x.nl,Cirkel,phone,true,,0,,kept
+,2026-06-15,anouk@x.nl,Acme,phone,false,,0,,
+"""
+
+
+def rollup_rows(con) -> dict[str, list[tuple]]:
+    """Every rollup but rollup_state (rollups.current checks that), a contact by the line of the
+    file it came from (two imports of one file give it other ids), the spellings apart (a group
+    may keep any of its own)."""
+    line = "(select c.line from contacts as c where c.id = t.id) as line, * exclude (id)"
+    chosen = {"kpi_day": "* exclude (rep)", "account_month": "* exclude (account)"}
+    mirrors = {table for table, _, _ in rollups.MIRRORS}
+    return {
+        table: con.execute(
+            f"select {line if table in mirrors else chosen.get(table, '*')}"
+            f" from {table} as t order by all"
+        ).fetchall()
+        for table in rollups.TABLES
+        if table != "rollup_state"
+    }
+
+
+def test_a_first_import_counts_what_its_rows_count_one_by_one(con, tmp_path, monkeypatch):
+    """Into an empty store a file is all the contacts: its transaction counts the rollups again
+    (rollups.recount). They hold the quick quotes and outcomes worked out by hand, and what the
+    same file gives when its rows are counted by their deltas instead."""
+    path = tmp_path / "first.csv"
+    path.write_text(FIRST_FILE)
+    later = D(2027, 6, 30)
+    result = ingest.import_file(con, path, today=later)
+    assert (result.accepted, result.rejected) == (8, 5)
+    assert rollups.current(con)
+    outcomes = con.execute(
+        "select rep_key, contact_date, quick, quotes, won_90, won_180, won_365, revenue_365"
+        " from quote_outcomes order by contact_date"
+    ).fetchall()
+    assert outcomes == [
+        ("anouk@x.nl", D(2026, 3, 1), False, 1, 0, 1, 1, 1500),
+        ("bas@x.nl", D(2026, 3, 2), False, 1, 0, 0, 0, 0),
+        ("anouk@x.nl", D(2026, 6, 15), True, 1, 1, 1, 1, 1500),
+    ]
+    assert con.execute(
+        "select contact_date, contacts, quotes, quick_quotes from kpi_day"
+        " where rep_key = 'anouk@x.nl' and quotes > 0 order by contact_date"
+    ).fetchall() == [(D(2026, 3, 1), 1, 1, 0), (D(2026, 6, 15), 2, 1, 1)]
+    assert con.execute(
+        "select rep_key, account_key, month, first_advance, first_quick from account_firsts"
+        " order by all"
+    ).fetchall() == [
+        ("anouk@x.nl", "acme", D(2026, 1, 1), D(2026, 1, 10), None),
+        ("anouk@x.nl", "acme", D(2026, 6, 1), None, D(2026, 6, 15)),
+        ("bas@x.nl", "bolt bv", D(2026, 3, 1), D(2026, 3, 2), None),
+    ]
+    recounted = rollup_rows(con)
+    assert len(recounted["open_commitments"]) == 2 and len(recounted["revenue_basis"]) == 2
+
+    for table in ("contacts", "rejects", "imported_files"):
+        con.execute(f"delete from {table}")
+    rollups.rebuild(con)
+    monkeypatch.setattr(rollups, "RECOUNT_SHARE", float("inf"))
+    monkeypatch.setattr(rollups, "recount", None)  # by deltas only
+    result = ingest.import_file(con, path, today=later)
+    assert (result.accepted, result.rejected) == (8, 5)
+    assert rollups.current(con)
+    assert rollup_rows(con) == recounted
+
+
 def test_without_rollups_writes_work_as_before(con):
     for table in rollups.TABLES:  # a database from before schema version 3, say
         con.execute(f"drop table {table}")
