@@ -70,9 +70,9 @@ fuzz: $(VENV)/.dev-installed
 crash: $(VENV)/.dev-installed
 	$(BIN)/python -m tests.reliability.crash_matrix --kills $(or $(CRASH_KILLS),20) --seed $(or $(CRASH_SEED),1) $(if $(CRASH_PATHS),--paths $(CRASH_PATHS))
 
-## lake-stress: two processes saving 200 contacts each at once on one lake (the suite saves 60 each)
+## lake-stress: two processes saving 1,000 contacts each at once on one lake (the suite saves 200 each)
 lake-stress: $(VENV)/.dev-installed postgres
-	COMMITBOARD_LAKE_SAVES=200 $(BIN)/python -m pytest -q tests/kpi/test_lake.py -k saving
+	COMMITBOARD_LAKE_SAVES=1000 $(BIN)/python -m pytest -q tests/kpi/test_lake.py -k saving
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
