@@ -106,10 +106,16 @@ _VOCABULARY = ("enum", "bool", "level")
 
 def _build_validation_sql() -> str:
     # Layers, so each value is trimmed and cleaned once (DuckDB does not share work between the
-    # branches of a CASE): t trims (all but _VOCABULARY kinds), c cleans, p parses, the last
-    # select types and gives reasons.
+    # branches of a CASE): t trims (all but _VOCABULARY kinds), c cleans and takes each
+    # _VOCABULARY value that already is a spelling as it is (e_), w trims the others (only
+    # those: a CASE evaluates its branch for the rows that get there), p parses, x gives each
+    # reason, the last select types and lists the reasons. Each expression is written once:
+    # planning this statement is most of a form save's validation (one row), and written out
+    # where used it was 25k characters and 19 ms, now 16k and 11 ms. The work per row of a
+    # large file stays the same.
     trimmed: list[str] = []
     cleaned: list[str] = []
+    unparsed: list[str] = []
     parsed: list[str] = []
     typed: list[str] = []
     reasons: list[str] = []
@@ -117,7 +123,9 @@ def _build_validation_sql() -> str:
         c = f.name
         if f.kind in _VOCABULARY:
             trimmed.append(f"s.{c} as v_{c}")
-            r = _trimmed(f"v_{c}")  # only where a spelling did not match as it is
+            unparsed.append(f"case when e_{c} is null then {_trimmed(f'v_{c}')} end as w_{c}")
+            # Where a value parsed as it is its trimmed value is never looked at: p_ holds.
+            r = f"w_{c}"
         else:
             trimmed.append(f"{_trimmed(f's.{c}')} as r_{c}")
             r = f"r_{c}"
@@ -134,15 +142,18 @@ def _build_validation_sql() -> str:
             reasons.append(f"case when r_{c} is not null and p_{c} is null then 'bad_date:{c}' end")
         elif f.kind == "enum":
             spelling = f"map($enum_{f.enum}_k, $enum_{f.enum}_v)"
-            parsed.append(f"coalesce({spelling}[v_{c}], {spelling}[lower({r})]) as p_{c}")
+            cleaned.append(f"{spelling}[v_{c}] as e_{c}")
+            parsed.append(f"coalesce(e_{c}, {spelling}[lower({r})]) as p_{c}")
             typed.append(f"p_{c} as {c}")
             reasons.append(f"case when p_{c} is null and {r} is not null then 'bad_enum:{c}' end")
         elif f.kind == "bool":
-            parsed.append(
+            cleaned.append(
                 f"case when v_{c} in $bool_true then true when v_{c} in $bool_false then false"
-                f" when v_{c} is null then null"
-                f" when lower({r}) in $bool_true then true"
-                f" when lower({r}) in $bool_false then false end as p_{c}"
+                f" end as e_{c}"
+            )
+            parsed.append(
+                f"coalesce(e_{c}, case when lower({r}) in $bool_true then true"
+                f" when lower({r}) in $bool_false then false end) as p_{c}"
             )
             typed.append(f"coalesce(p_{c}, false) as {c}")
             reasons.append(f"case when p_{c} is null and {r} is not null then 'bad_bool:{c}' end")
@@ -169,10 +180,13 @@ def _build_validation_sql() -> str:
         elif f.kind == "level":
             # Empty is 0 in a file with the column; a file without it (a CRM's export) leaves
             # the level not recorded (DOMAIN.md).
+            cleaned.append(
+                f"case when strlen(v_{c}) = 1 and v_{c} between '0' and '4'"
+                f" then v_{c}::tinyint end as e_{c}"
+            )
             parsed.append(
-                f"case when strlen(v_{c}) = 1 and v_{c} between '0' and '4' then v_{c}::tinyint"
-                f" when {r} is null then if($has_level, 0, null)"
-                f" when regexp_full_match({r}, '[0-4]') then {r}::tinyint end as p_{c}"
+                f"coalesce(e_{c}, case when {r} is null then if($has_level, 0, null)"
+                f" when regexp_full_match({r}, '[0-4]') then {r}::tinyint end) as p_{c}"
             )
             typed.append(f"p_{c} as {c}")
             reasons.append(f"case when p_{c} is null and {r} is not null then 'bad_level:{c}' end")
@@ -185,6 +199,7 @@ def _build_validation_sql() -> str:
         "case when p_commitment_level = 0 and p_commitment_status is not null"
         " then 'status_without_commitment:commitment_status' end",
     ]
+    xs = [f"x_{i}" for i in range(len(reasons))]  # each reason, named once
     return f"""
     create or replace temp table validated as
     with t as (
@@ -192,7 +207,9 @@ def _build_validation_sql() -> str:
         from (<source>) as s
     ),
     c as (select *, {", ".join(cleaned)} from t),
-    p as (select *, {", ".join(parsed)} from c)
+    w as (select *, {", ".join(unparsed)} from c),
+    p as (select *, {", ".join(parsed)} from w),
+    x as (select *, {", ".join(f"{r} as x_{i}" for i, r in enumerate(reasons))} from p)
     select __line as line, __raw as raw,
         {", ".join(typed)},
         case when __shape is null then __kind end as not_contact,
@@ -200,9 +217,9 @@ def _build_validation_sql() -> str:
         case when __shape is not null then ['bad_shape:' || __shape]
              when __kind is not null then null
              -- most rows break no rule: skip building a list for them
-             when coalesce({", ".join(reasons)}) is null then []::varchar[]
-             else list_filter([{", ".join(reasons)}], r -> r is not null) end as reasons
-    from p
+             when coalesce({", ".join(xs)}) is null then []::varchar[]
+             else list_filter([{", ".join(xs)}], r -> r is not null) end as reasons
+    from x
     """
 
 
