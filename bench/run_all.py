@@ -22,6 +22,7 @@ def benches(sizes: list[str], full: bool) -> list[list[str]]:
     return [
         ["bench_import.py", "--rows", "1000000"],
         ["bench_commands.py", "--sizes", ",".join(sizes), "--rows", "1000000", *runs],
+        ["bench_import_parts.py", "--rows", "1000000", *runs],
         ["bench_demo.py", "--contacts", "1000000"],
         ["bench_queries.py", "--sizes", ",".join(sizes), "--runs", "7" if full else "5"],
         ["bench_import_page.py", "--sizes", ",".join(sizes)],
