@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import shutil
 import subprocess
 import sys
@@ -168,13 +167,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, default=OUT / "commands.json")
     args = parser.parse_args(argv)
     load = benchlib.OtherLoad()
-    figures: dict = {
-        "machine": benchlib.machine(),
-        "started": dt.datetime.now().isoformat(timespec="seconds"),
-        "loadavg_at_start": os.getloadavg(),
-        "cases": {},
-        "sizes": {},
-    }
+    figures = benchlib.begin(cases={}, sizes={})
     with tempfile.TemporaryDirectory(dir=OUT if OUT.exists() else None) as folder:
         tmp = Path(folder)
         script = tmp / "bare_import.py"
@@ -191,9 +184,7 @@ def main(argv: list[str] | None = None) -> int:
                 times = into_size(size, args.small_runs, tmp, script)
             figures["cases"][f"{SMALL:,} rows into {size} contacts"] = times
             figures["sizes"][size] = times
-    figures["other_load"] = load.summary()
-    figures["loadavg_at_end"] = os.getloadavg()
-    benchlib.save_json(args.json, figures)
+    benchlib.finish(args.json, figures, load)
     print(report(figures))
     return 0
 

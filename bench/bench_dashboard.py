@@ -512,17 +512,14 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     sys.path.insert(0, str(args.app_root.resolve()))
-    figures: dict = {
-        "machine": benchlib.machine(),
-        "started": dt.datetime.now().isoformat(timespec="seconds"),
-        "runs": args.runs,
-        "app_root": str(args.app_root),
-        "compare_root": str(args.compare_root or ""),
-        "options": args.option,
-        "store": args.store,
-        "loadavg_at_start": os.getloadavg(),
-        "sizes": {},
-    }
+    figures = benchlib.begin(
+        runs=args.runs,
+        app_root=str(args.app_root),
+        compare_root=str(args.compare_root or ""),
+        options=args.option,
+        store=args.store,
+        sizes={},
+    )
     load = OtherLoad()
     for size in benchlib.sizes(args.sizes):
         db_path = benchlib.ensure_db(size)
@@ -539,9 +536,7 @@ def main(argv: list[str] | None = None) -> int:
             finally:
                 benchlib.drop_lake(lake)
         figures["sizes"][size] = {"pages": results, "failed_runs": failed, "restore_s": restore_s}
-    figures["other_load"] = load.summary()
-    figures["loadavg_at_end"] = os.getloadavg()
-    benchlib.save_json(args.json, figures)
+    benchlib.finish(args.json, figures, load)
     print(json.dumps(figures["machine"]))
     print(report(figures))
     return 0

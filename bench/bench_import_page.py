@@ -12,7 +12,6 @@ start (its imports of pandas, DuckDB's first reads): reported apart. `--sizes 10
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 import shutil
 import tempfile
@@ -113,18 +112,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, default=OUT / "import_page.json")
     args = parser.parse_args(argv)
     load = benchlib.OtherLoad()
-    figures: dict = {
-        "started": dt.datetime.now().isoformat(timespec="seconds"),
-        "loadavg_at_start": os.getloadavg(),
-        "sizes": {},
-    }
+    figures = benchlib.begin(sizes={})
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=OUT) as folder:
         for size in benchlib.sizes(args.sizes):
             with load.measure():
                 figures["sizes"][size] = time_size(size, args.runs, Path(folder))
-    figures["other_load"] = load.summary()
-    benchlib.save_json(args.json, figures)
+    benchlib.finish(args.json, figures, load)
     print(report(figures))
     return 0
 

@@ -19,8 +19,6 @@ Figures to bench/out/import_parts.json.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import os
 import shutil
 import sys
 import tempfile
@@ -189,12 +187,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, default=OUT / "import_parts.json")
     args = parser.parse_args(argv)
     load = benchlib.OtherLoad()
-    figures: dict = {
-        "machine": benchlib.machine(),
-        "started": dt.datetime.now().isoformat(timespec="seconds"),
-        "loadavg_at_start": os.getloadavg(),
-        "rows": args.rows,
-    }
+    figures = benchlib.begin(rows=args.rows)
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=OUT) as folder:
         tmp = Path(folder)
@@ -214,9 +207,7 @@ def main(argv: list[str] | None = None) -> int:
                 }
             print("the rollups' rows written alone, and the recount", flush=True)
             figures["writes"] = writes_alone(imported, args.rounds, tmp)
-    figures["other_load"] = load.summary()
-    figures["loadavg_at_end"] = os.getloadavg()
-    benchlib.save_json(args.json, figures)
+    benchlib.finish(args.json, figures, load)
     print(report(figures))
     return 0
 

@@ -389,13 +389,7 @@ def main(argv: list[str] | None = None) -> int:
     args.json = args.json or OUT / ("queries.json" if chosen == ["file"] else "queries-stores.json")
 
     load = benchlib.OtherLoad()
-    figures: dict = {
-        "machine": benchlib.machine(),
-        "started": dt.datetime.now().isoformat(timespec="seconds"),
-        "loadavg_at_start": os.getloadavg(),
-        "runs": args.runs,
-        "sizes": {},
-    }
+    figures = benchlib.begin(runs=args.runs, sizes={})
     for size in benchlib.sizes(args.sizes):
         path = benchlib.ensure_db(size)
         per_size = figures["sizes"][size] = {}
@@ -426,9 +420,7 @@ def main(argv: list[str] | None = None) -> int:
                     }
                 )
         print(f"{size}: done", flush=True)
-    figures["other_load"] = load.summary()
-    figures["loadavg_at_end"] = os.getloadavg()
-    benchlib.save_json(args.json, figures)
+    benchlib.finish(args.json, figures, load)
     print(report(figures))
     return 0
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import random
 import shutil
 import statistics
@@ -235,17 +234,11 @@ def main(argv: list[str] | None = None) -> int:
     args.json = args.json or OUT / "save.json"
 
     load = benchlib.OtherLoad()
-    figures: dict = {
-        "machine": benchlib.machine(),
-        "started": dt.datetime.now().isoformat(timespec="seconds"),
-        "loadavg_at_start": os.getloadavg(),
-        "sizes": {},
-    }
+    figures = benchlib.begin(sizes={})
     for size in benchlib.sizes(args.sizes):
         with load.measure():
             figures["sizes"][size] = measure(size, args.saves, args.block)
-    figures["other_load"] = load.summary()
-    benchlib.save_json(args.json, figures)
+    benchlib.finish(args.json, figures, load)
     print("| size | copy | p50 ms | p95 ms | max ms |\n|---|---|---:|---:|---:|")
     for size, result in figures["sizes"].items():
         for name in result["times"]:
@@ -260,12 +253,7 @@ def main(argv: list[str] | None = None) -> int:
 def main_stores(args: argparse.Namespace) -> int:
     """The lake against the file: at each size, and new and empty."""
     load = benchlib.OtherLoad()
-    figures: dict = {
-        "machine": benchlib.machine(),
-        "started": dt.datetime.now().isoformat(timespec="seconds"),
-        "loadavg_at_start": os.getloadavg(),
-        "cases": {},
-    }
+    figures = benchlib.begin(cases={})
     cases = {"new, empty": None} | {
         size: benchlib.ensure_db(size) for size in benchlib.sizes(args.sizes)
     }
@@ -277,9 +265,7 @@ def main_stores(args: argparse.Namespace) -> int:
                 figures["cases"][name] = lake_against_file(
                     source, args.saves, args.block, cluster, tag
                 )
-    figures["other_load"] = load.summary()
-    figures["loadavg_at_end"] = os.getloadavg()
-    benchlib.save_json(args.json or OUT / "save-stores.json", figures)
+    benchlib.finish(args.json or OUT / "save-stores.json", figures, load)
     print(report_stores(figures))
     return 0
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import platform
@@ -218,6 +219,23 @@ def ratios(numerators: list[float], denominators: list[float]) -> list[float]:
 def save_json(path: Path, figures: dict) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(figures, indent=2, default=str))
+
+
+def begin(**fields: object) -> dict:
+    """A benchmark's figures as it starts: the machine, the time and the load, and `fields`."""
+    return {
+        "machine": machine(),
+        "started": dt.datetime.now().isoformat(timespec="seconds"),
+        "loadavg_at_start": os.getloadavg(),
+        **fields,
+    }
+
+
+def finish(path: Path, figures: dict, load: OtherLoad) -> None:
+    """What else ran meanwhile and the load at the end into `figures`, saved to `path`."""
+    figures["other_load"] = load.summary()
+    figures["loadavg_at_end"] = os.getloadavg()
+    save_json(path, figures)
 
 
 # -- the lake store (issue 15) --------------------------------------------------------------------
