@@ -7,7 +7,9 @@ import datetime as dt
 import getpass
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import TextIO
 
 import duckdb
 
@@ -200,6 +202,35 @@ def _table(rows: Sequence[Sequence[object]], headers: Sequence[str]) -> str:
     return "\n".join(lines)
 
 
+# What an import is doing, as a terminal shows it (the stages import_file reports).
+_STAGES = {"reading": "reading", "validating": "checking every row", "writing": "saving"}
+
+
+@contextmanager
+def stage_line(name: str, stream: TextIO | None = None) -> Iterator[ingest.Progress | None]:
+    """A progress callback that shows what an import of `name` is doing on one line of a
+    terminal (a file of millions of rows takes a while), the line cleared when the import ends,
+    also by an error; None when `stream` (stderr) is not a terminal, so that scripts and pipes
+    read the results only."""
+    stream = stream or sys.stderr
+    if not stream.isatty():
+        yield None
+        return
+    shown = [""]
+
+    def show(_fraction: float, stage: str) -> None:
+        text = f"{name}: {_STAGES[stage]}..." if stage in _STAGES else ""
+        if text != shown[0]:
+            end = "\r" if not text else ""
+            print("\r" + text.ljust(len(shown[0])) + end, end="", file=stream, flush=True)
+            shown[0] = text
+
+    try:
+        yield show
+    finally:
+        show(1.0, "done")
+
+
 def cmd_import(con: duckdb.DuckDBPyConnection, args: argparse.Namespace) -> int:
     results: list[ingest.FileResult] = []
     unreadable: list[dict[str, object]] = []
@@ -213,7 +244,10 @@ def cmd_import(con: duckdb.DuckDBPyConnection, args: argparse.Namespace) -> int:
         return EXIT_ERROR
     for name in args.files:
         try:
-            results.append(ingest.import_file(con, name, mapping_name=args.mapping))
+            with stage_line(name) as progress:
+                results.append(
+                    ingest.import_file(con, name, mapping_name=args.mapping, progress=progress)
+                )
         except ingest.FileUnreadable as exc:
             print(f"error: {name}: {exc}", file=sys.stderr)
             unreadable.append(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import pty
 import subprocess
 import sys
 from pathlib import Path
@@ -34,6 +36,7 @@ def test_import_summary_rejects_roundtrip(dbfile, tmp_path):
     bad.write_text("datum;medewerker;klant;kanaal\n31-03-2026;anna;Acme;fax\n")
     out = run("import", "--db", dbfile, str(DATA / "kpi_small.csv"), str(bad))
     assert "kpi_small.csv: 8 rows read, 8 accepted, 0 rejected" in out.stdout
+    assert out.stderr == ""  # no progress line for a pipe (stage_line)
     assert "bad.csv: 1 rows read, 0 accepted, 1 rejected" in out.stdout
 
     run("roster", "--db", dbfile, str(DATA / "roster_small.csv"))
@@ -74,6 +77,51 @@ def test_unreadable_file_exits_2_with_one_line(dbfile, tmp_path, target, message
     assert message in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1
     assert "Traceback" not in proc.stderr
+
+
+def on_a_terminal(*args: str) -> tuple[subprocess.CompletedProcess, str]:
+    """The command with its stderr on a pseudo-terminal, as a person at a shell has it: the
+    process, and what the terminal was sent (stdout stays a pipe)."""
+    terminal, its_end = pty.openpty()
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "kpi", *args],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=its_end,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        os.close(its_end)
+    sent = b""
+    try:
+        while chunk := os.read(terminal, 4096):
+            sent += chunk
+    except OSError:  # Linux: EIO once the other end is closed and all is read
+        pass
+    finally:
+        os.close(terminal)
+    return proc, sent.decode()
+
+
+def test_a_terminal_sees_what_an_import_is_doing_and_the_line_goes_after(dbfile, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("foo,bar\n1,2\n")  # unreadable once read: no required column
+    good = str(DATA / "kpi_small.csv")
+    proc, shown = on_a_terminal("import", "--db", dbfile, good, str(bad))
+    assert proc.returncode == 2
+    assert f"{good}: 8 rows read, 8 accepted, 0 rejected" in proc.stdout
+    assert "..." not in proc.stdout
+    # Each stage in turn on one line, overwritten in place, and the line cleared after.
+    stages = [f"{good}: {s}..." for s in ("reading", "checking every row", "saving")]
+    frames = [frame.strip() for frame in shown.split("\r")]
+    assert [f for f in frames if f.startswith(good)] == stages
+    assert frames[frames.index(stages[-1]) + 1] == ""
+    # The second file's error starts on a line cleared of its "reading...".
+    reading = frames.index(f"{bad}: reading...")
+    assert frames[reading + 1] == "" and frames[reading + 2].startswith(f"error: {bad}: ")
+    assert "Traceback" not in shown
 
 
 def test_bad_arguments_and_bad_roster(dbfile, tmp_path):
