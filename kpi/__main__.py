@@ -9,7 +9,6 @@ import json
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import TextIO
 
 import duckdb
 
@@ -207,12 +206,12 @@ _STAGES = {"reading": "reading", "validating": "checking every row", "writing": 
 
 
 @contextmanager
-def stage_line(name: str, stream: TextIO | None = None) -> Iterator[ingest.Progress | None]:
+def stage_line(name: str) -> Iterator[ingest.Progress | None]:
     """A progress callback that shows what an import of `name` is doing on one line of a
     terminal (a file of millions of rows takes a while), the line cleared when the import ends,
-    also by an error; None when `stream` (stderr) is not a terminal, so that scripts and pipes
-    read the results only."""
-    stream = stream or sys.stderr
+    also by an error; None when stderr is not a terminal, so that scripts and pipes read the
+    results only."""
+    stream = sys.stderr
     if not stream.isatty():
         yield None
         return
